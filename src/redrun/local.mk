@@ -1,0 +1,9 @@
+# SPDX-License-Identifier: Apache-2.0
+bin_PROGRAMS += redrun
+redrun_SOURCES = \
+	src/redrun/commands.h \
+	src/redrun/commands.c \
+	src/redrun/main.c \
+	src/redrun/cmd_version.c
+redrun_LDADD = librros.a librrcore.a libocispec-lite.a \
+	$(YAJL_LIBS) $(JSONC_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS)

@@ -1,0 +1,24 @@
+# SPDX-License-Identifier: Apache-2.0
+# make check: C unit tests (TAP, no root) and bats integration tests (root).
+TEST_EXTENSIONS = .bats
+LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
+BATS_LOG_DRIVER = $(LOG_DRIVER)
+BATS_LOG_COMPILER = $(top_srcdir)/tests/run-bats.sh
+AM_TESTS_ENVIRONMENT = \
+	REDRUN='$(abs_top_builddir)/redrun'; export REDRUN; \
+	RP2OCI='$(abs_top_builddir)/rp2oci'; export RP2OCI; \
+	TESTS_SRCDIR='$(abs_top_srcdir)/tests'; export TESTS_SRCDIR; \
+	TESTS_BUILDDIR='$(abs_top_builddir)/tests'; export TESTS_BUILDDIR;
+
+UNIT_LDADD = librrcore.a libocispec-lite.a $(YAJL_LIBS) $(JSONC_LIBS)
+
+check_PROGRAMS += tests/unit/test_core
+tests_unit_test_core_SOURCES = tests/unit/test_core.c tests/unit/tap.h
+tests_unit_test_core_LDADD = $(UNIT_LDADD)
+
+UNIT_TESTS += tests/unit/test_core
+
+# Integration tests need root; each .bats file skips with a reason otherwise.
+BATS_TESTS += \
+	tests/bats/cli.bats
+EXTRA_DIST += $(BATS_TESTS) tests/run-bats.sh tests/bats/helpers.bash

@@ -1,0 +1,22 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# One command, fresh Debian 12 machine, as root: install everything, build with
+# -Werror, run the whole test suite, then the sanitizer build of the unit tests.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+contrib/install-deps.sh --all
+./autogen.sh >/dev/null
+build=${BUILD_DIR:-$top/build}
+rm -rf "$build" "$build-asan"
+mkdir -p "$build" "$build-asan"
+
+echo "== build (-Werror) and make check"
+(cd "$build" && "$top/configure" --enable-werror >/dev/null && make -j"$(nproc)" >/dev/null &&
+	make check -j1 VERBOSE=1) || { cat "$build"/tests/*/*.log 2>/dev/null | tail -200; exit 1; }
+
+echo "== ASan/UBSan build, unit tests"
+(cd "$build-asan" && "$top/configure" --enable-werror --enable-sanitizers >/dev/null &&
+	make -j"$(nproc)" >/dev/null && make check TESTS='$(UNIT_TESTS)' VERBOSE=1)
+
+echo "== all checks passed"
