@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef RR_SECCOMP_H
+#define RR_SECCOMP_H
+
+#include <stdbool.h>
+
+#include "libredrun/core/error.h"
+#include "oci_types.h"
+
+/*
+ * Seccomp in two steps so that the child does no compiling:
+ *  - rr_seccomp_prepare() in the parent, before clone: validates the section and
+ *    compiles it to BPF (cached on disk by a hash of the canonical section);
+ *    *out is NULL when the config has no seccomp;
+ *  - rr_seccomp_install() in the child, the very last step before execve (after
+ *    no_new_privs, identity and capabilities). When the filter uses
+ *    SCMP_ACT_NOTIFY and listenerPath is set, `listener_sock` is a unix socket
+ *    already connected to listenerPath (connected before pivot_root): the
+ *    notify fd is sent over it with `state_json` and listenerMetadata.
+ */
+struct rr_seccomp;
+
+int rr_seccomp_prepare(const oci_seccomp *s, struct rr_seccomp **out, struct rr_error **err) RR_WUR;
+bool rr_seccomp_wants_listener(const struct rr_seccomp *sc);
+int rr_seccomp_install(const struct rr_seccomp *sc, int listener_sock, const char *state_json,
+                       struct rr_error **err) RR_WUR;
+void rr_seccomp_free(struct rr_seccomp *sc);
+
+#endif
