@@ -10,3 +10,5 @@ librrcore_a_SOURCES = \
 	src/libredrun/core/util.c \
 	src/libredrun/core/ids.h \
 	src/libredrun/core/ids.c
+include src/libredrun/core/tables/local.mk
+include src/libredrun/core/spec/local.mk
