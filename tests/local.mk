@@ -21,4 +21,4 @@ UNIT_TESTS += tests/unit/test_core
 # Integration tests need root; each .bats file skips with a reason otherwise.
 BATS_TESTS += \
 	tests/bats/cli.bats
-EXTRA_DIST += $(BATS_TESTS) tests/run-bats.sh tests/bats/helpers.bash
+EXTRA_DIST += $(BATS_TESTS) tests/run-bats.sh tests/bats/helpers.bash tests/bats/bundle-config.json

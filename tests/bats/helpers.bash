@@ -29,3 +29,28 @@ common_setup() {
 	RR_ROOT=$BATS_TEST_TMPDIR/state
 	mkdir -p "$RR_ROOT"
 }
+
+# make_bundle DIR [ARG...]: busybox-static rootfs + the template config with
+# process.args = ARG... (default: true). Edit further with jq_config.
+make_bundle() {
+	local d=$1
+	shift
+	[ $# -gt 0 ] || set -- true
+	mkdir -p "$d/rootfs"/{bin,etc,tmp,proc,sys,dev,root}
+	cp "$(command -v busybox)" "$d/rootfs/bin/busybox"
+	local a
+	for a in $(busybox --list); do
+		[ -e "$d/rootfs/bin/$a" ] || ln -s busybox "$d/rootfs/bin/$a"
+	done
+	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$d/rootfs/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' >"$d/rootfs/etc/group"
+	jq --argjson a "$(jq -nc '$ARGS.positional' --args -- "$@")" '.process.args=$a' \
+		"$TESTS_SRCDIR/bats/bundle-config.json" >"$d/config.json"
+}
+
+# jq_config DIR FILTER [jq args...]: edit DIR/config.json in place.
+jq_config() {
+	local d=$1 f=$2
+	shift 2
+	jq "$@" "$f" "$d/config.json" >"$d/config.json.new" && mv "$d/config.json.new" "$d/config.json"
+}

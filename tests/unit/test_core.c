@@ -5,6 +5,11 @@
 
 #include "libredrun/core/error.h"
 #include "libredrun/core/ids.h"
+#include "libredrun/core/tables/capabilities.h"
+#include "libredrun/core/tables/namespaces.h"
+#include "libredrun/core/tables/signals.h"
+#include <sched.h>
+#include <signal.h>
 #include "tests/unit/tap.h"
 
 static void test_error_wrap(void)
@@ -37,8 +42,28 @@ static void test_ids(void)
   TAP_OK(rr_id_validate(longid, NULL) < 0, "overlong id rejected");
 }
 
+static void test_tables(void)
+{
+  TAP_OK(rr_signal_parse("KILL") == SIGKILL, "KILL");
+  TAP_OK(rr_signal_parse("SIGTERM") == SIGTERM, "SIGTERM");
+  TAP_OK(rr_signal_parse("sigusr1") == SIGUSR1, "lower case sigusr1");
+  TAP_OK(rr_signal_parse("9") == 9, "numeric 9");
+  TAP_OK(rr_signal_parse("RTMIN+2") == SIGRTMIN + 2, "RTMIN+2");
+  TAP_OK(rr_signal_parse("FOO") == -1 && rr_signal_parse("0") == -1 && rr_signal_parse("9x") == -1,
+         "bad signals rejected");
+  TAP_STR_EQ(rr_signal_name(SIGHUP), "SIGHUP", "name of SIGHUP");
+  TAP_OK(rr_cap_from_name("CAP_SYS_ADMIN") == 21, "CAP_SYS_ADMIN is 21");
+  TAP_OK(rr_cap_from_name("sys_admin") == 21, "red-pak spelling sys_admin");
+  TAP_OK(rr_cap_from_name("CAP_NOPE") == -1, "unknown capability");
+  TAP_STR_EQ(rr_cap_name(RR_CAP_LAST), "CAP_CHECKPOINT_RESTORE", "last capability");
+  TAP_OK(rr_ns_by_oci_name("network")->clone_flag == CLONE_NEWNET, "network namespace flag");
+  TAP_OK(rr_ns_by_oci_name("net") == NULL, "proc name is not an OCI name");
+  TAP_STR_EQ(rr_ns_by_flag(CLONE_NEWNS)->proc_name, "mnt", "mount namespace proc name");
+}
+
 int main(void)
 {
+  test_tables();
   test_error_wrap();
   test_ids();
   return tap_done();

@@ -1,2 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
-librrcore_a_SOURCES +=
+librrcore_a_SOURCES += \
+	src/libredrun/core/tables/namespaces.h \
+	src/libredrun/core/tables/namespaces.c \
+	src/libredrun/core/tables/capabilities.h \
+	src/libredrun/core/tables/capabilities.c \
+	src/libredrun/core/tables/signals.h \
+	src/libredrun/core/tables/signals.c
