@@ -5,4 +5,6 @@ librrcore_a_SOURCES += \
 	src/libredrun/core/tables/capabilities.h \
 	src/libredrun/core/tables/capabilities.c \
 	src/libredrun/core/tables/signals.h \
-	src/libredrun/core/tables/signals.c
+	src/libredrun/core/tables/signals.c \
+	src/libredrun/core/tables/cgroup_keys.h \
+	src/libredrun/core/tables/cgroup_keys.c
