@@ -17,6 +17,13 @@
  *    SCMP_ACT_NOTIFY and listenerPath is set, `listener_sock` is a unix socket
  *    already connected to listenerPath (connected before pivot_root): the
  *    notify fd is sent over it with `state_json` and listenerMetadata.
+ * Ordering the caller must keep: the kernel loads a filter only under
+ * no_new_privs or with CAP_SYS_ADMIN in the effective set. noNewPrivileges
+ * true: prctl(PR_SET_NO_NEW_PRIVS), setgroups/setuid/capabilities, then
+ * install, then execve. noNewPrivileges false: install while CAP_SYS_ADMIN is
+ * still effective (before the identity and capability drop), so the filter
+ * then also governs those last calls (runc and crun do the same).
+ * The "pid" sent to the listener is `state_json`'s "pid" (the runtime's view).
  */
 struct rr_seccomp;
 
@@ -25,5 +32,15 @@ bool rr_seccomp_wants_listener(const struct rr_seccomp *sc);
 int rr_seccomp_install(const struct rr_seccomp *sc, int listener_sock, const char *state_json,
                        struct rr_error **err) RR_WUR;
 void rr_seccomp_free(struct rr_seccomp *sc);
+
+/* A unix socket connected to listenerPath, for rr_seccomp_install(); call it
+ * when rr_seccomp_wants_listener() and the host path is still reachable
+ * (in the parent before clone, or in the child before pivot_root). */
+int rr_seccomp_listener_connect(const struct rr_seccomp *sc, struct rr_error **err) RR_WUR;
+
+/* Where compiled programs are cached (must be private to the user; created
+ * 0700). NULL disables the cache. Default: RR_SECCOMP_CACHE_DIR. */
+#define RR_SECCOMP_CACHE_DIR "/run/redrun/seccomp-cache"
+void rr_seccomp_set_cache_dir(const char *dir);
 
 #endif
