@@ -5,5 +5,5 @@ redrun_SOURCES = \
 	src/redrun/commands.c \
 	src/redrun/main.c \
 	src/redrun/cmd_version.c
-redrun_LDADD = librros.a librrcore.a libocispec-lite.a \
+redrun_LDADD = librros.a librrcore.a libocispec-lite.a librrcore.a \
 	$(YAJL_LIBS) $(JSONC_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS)

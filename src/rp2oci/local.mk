@@ -3,4 +3,4 @@
 bin_PROGRAMS += rp2oci
 rp2oci_SOURCES = \
 	src/rp2oci/main.c
-rp2oci_LDADD = librrcore.a libocispec-lite.a $(YAJL_LIBS) $(JSONC_LIBS) $(YAML_LIBS)
+rp2oci_LDADD = librrcore.a libocispec-lite.a librrcore.a $(YAJL_LIBS) $(JSONC_LIBS) $(YAML_LIBS)
