@@ -1,2 +1,4 @@
 # SPDX-License-Identifier: Apache-2.0
-librrcore_a_SOURCES +=
+librrcore_a_SOURCES += \
+	src/libredrun/core/spec/validate.h \
+	src/libredrun/core/spec/validate.c
