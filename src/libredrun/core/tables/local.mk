@@ -7,4 +7,6 @@ librrcore_a_SOURCES += \
 	src/libredrun/core/tables/signals.h \
 	src/libredrun/core/tables/signals.c \
 	src/libredrun/core/tables/cgroup_keys.h \
-	src/libredrun/core/tables/cgroup_keys.c
+	src/libredrun/core/tables/cgroup_keys.c \
+	src/libredrun/core/tables/seccomp_names.h \
+	src/libredrun/core/tables/seccomp_names.c

@@ -1,2 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
-librros_a_SOURCES +=
+librros_a_SOURCES += \
+	src/libredrun/os/security/seccomp.h \
+	src/libredrun/os/security/seccomp_internal.h \
+	src/libredrun/os/security/seccomp.c \
+	src/libredrun/os/security/seccomp_cache.c \
+	src/libredrun/os/security/seccomp_notify.c \
+	src/libredrun/os/security/lsm.h \
+	src/libredrun/os/security/lsm.c

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef RR_SECCOMP_INTERNAL_H
+#define RR_SECCOMP_INTERNAL_H
+
+#include <linux/filter.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "libredrun/core/error.h"
+
+/* What rr_seccomp_prepare() hands to the child: a ready BPF program and the
+ * load-time flags; no libseccomp state crosses clone. */
+struct rr_seccomp {
+  struct sock_filter *insns;
+  size_t n_insns;
+  unsigned int flags; /* SECCOMP_FILTER_FLAG_* from .flags */
+  bool notify;        /* some rule uses SCMP_ACT_NOTIFY */
+  bool cache_hit;     /* the program came from the on-disk cache */
+  char *listener_path;
+  char *listener_metadata;
+};
+
+/* Growable byte string: the canonical form of a seccomp section. */
+struct rr_buf {
+  unsigned char *data;
+  size_t len, cap;
+};
+
+/*
+ * On-disk cache of compiled programs, keyed by the canonical section (which
+ * also names the libseccomp version and the redrun build). The hash only picks
+ * the file name: a hit requires the stored key to match byte for byte, so a
+ * hash collision is a miss, never a wrong filter. Every failure is a miss.
+ */
+bool rr_seccomp_cache_load(const struct rr_buf *key, struct sock_filter **insns, size_t *n);
+void rr_seccomp_cache_store(const struct rr_buf *key, const struct sock_filter *insns, size_t n);
+
+/* Send the notify fd with the container process state to the listener
+ * (runtime-spec "Container process state"). */
+int rr_seccomp_notify_send(int sock, int notify_fd, const char *state_json, const char *metadata,
+                           struct rr_error **err) RR_WUR;
+
+#endif

@@ -1,0 +1,551 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* seccomp: validation messages, compilation, install in a forked child, the
+ * on-disk cache and the notify listener hand-off. Needs no root: the children
+ * set no_new_privs before loading a filter. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "libredrun/core/tables/seccomp_names.h"
+#include "libredrun/core/util.h"
+#include "libredrun/os/security/lsm.h"
+#include "libredrun/os/security/seccomp.h"
+#include "libredrun/os/security/seccomp_internal.h"
+#include "oci_types.h"
+#include "tests/unit/tap.h"
+
+static char cache_dir[] = "/tmp/rr-test-seccomp-XXXXXX";
+
+/* Parse a `.linux.seccomp` JSON object through the real config parser. */
+static oci_config *parse_seccomp(const char *seccomp_json, struct rr_error **err)
+{
+  _cleanup_free_ char *doc =
+      rr_xasprintf("{\"ociVersion\":\"1.3.0\",\"root\":{\"path\":\"rootfs\"},"
+                   "\"process\":{\"cwd\":\"/\",\"args\":[\"true\"],\"user\":{\"uid\":0,\"gid\":0}},"
+                   "\"linux\":{\"seccomp\":%s}}",
+                   seccomp_json);
+  return oci_config_parse_data(doc, strlen(doc), "config.json", err);
+}
+
+static struct rr_seccomp *prepare(const char *json)
+{
+  struct rr_error *err = NULL;
+  oci_config *c = parse_seccomp(json, &err);
+  struct rr_seccomp *sc = NULL;
+  if (c == NULL || rr_seccomp_prepare(c->linux->seccomp, &sc, &err) < 0) {
+    printf("# prepare failed: %s\n", err ? err->msg : "?");
+    rr_error_free(err);
+    sc = NULL;
+  }
+  oci_config_free(c);
+  return sc;
+}
+
+/* The error message of validate+prepare, or NULL when it succeeds. */
+static char *prepare_error(const char *json)
+{
+  struct rr_error *err = NULL;
+  oci_config *c = parse_seccomp(json, &err);
+  struct rr_seccomp *sc = NULL;
+  char *msg = NULL;
+  if (c == NULL || rr_seccomp_prepare(c->linux->seccomp, &sc, &err) < 0)
+    msg = rr_xstrdup(err ? err->msg : "?");
+  rr_error_free(err);
+  rr_seccomp_free(sc);
+  oci_config_free(c);
+  return msg;
+}
+
+/* Fork; the child sets no_new_privs, installs `sc` and returns body()'s value
+ * as its exit status (or 100 when installing failed). Returns the wait status. */
+static int run_filtered(const struct rr_seccomp *sc, int listener, int (*body)(void))
+{
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid == 0) {
+    struct rr_error *err = NULL;
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+      _exit(101);
+    if (rr_seccomp_install(sc, listener, "{\"ociVersion\":\"1.3.0\",\"id\":\"t\",\"pid\":4242}",
+                           &err) < 0) {
+      fprintf(stderr, "# install: %s\n", err->msg);
+      _exit(100);
+    }
+    _exit(body());
+  }
+  int st = 0;
+  waitpid(pid, &st, 0);
+  return st;
+}
+
+static int exited(int st, int code)
+{
+  return WIFEXITED(st) && WEXITSTATUS(st) == code;
+}
+
+static int body_uname_errno(void)
+{
+  struct utsname u;
+  return uname(&u) < 0 ? errno : 0;
+}
+
+static int body_getppid(void)
+{
+  return syscall(SYS_getppid) > 0 ? 0 : 1;
+}
+
+/* lseek(0, off, whence) errno for the arg-filter rules; 0 when allowed. */
+static int lseek_errno(off_t off, int whence)
+{
+  errno = 0;
+  return syscall(SYS_lseek, 0, off, whence) < 0 && errno == 77 ? 77 : 0;
+}
+
+static int body_args(void)
+{
+  /* rule: whence MASKED_EQ (mask 3, value 2) -> SEEK_END blocked, SEEK_SET not */
+  int bits = 0;
+  if (lseek_errno(0, SEEK_END) == 77)
+    bits |= 1;
+  if (lseek_errno(0, SEEK_SET) == 0)
+    bits |= 2;
+  return bits;
+}
+
+static int body_and(void)
+{
+  /* rule: offset == 5 AND whence == SEEK_SET */
+  int bits = 0;
+  if (lseek_errno(5, SEEK_SET) == 77)
+    bits |= 1;
+  if (lseek_errno(5, SEEK_CUR) == 0)
+    bits |= 2;
+  if (lseek_errno(6, SEEK_SET) == 0)
+    bits |= 4;
+  return bits;
+}
+
+static int body_or(void)
+{
+  /* rule: whence == SEEK_CUR, whence == SEEK_END on the same argument */
+  int bits = 0;
+  if (lseek_errno(0, SEEK_CUR) == 77)
+    bits |= 1;
+  if (lseek_errno(0, SEEK_END) == 77)
+    bits |= 2;
+  if (lseek_errno(0, SEEK_SET) == 0)
+    bits |= 4;
+  return bits;
+}
+
+static void test_validate(void)
+{
+  static const struct {
+    const char *json, *want;
+  } cases[] = {
+      {"{\"defaultAction\":\"SCMP_ACT_NOPE\"}",
+       ".linux.seccomp.defaultAction: unknown action `SCMP_ACT_NOPE`"},
+      {"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"SCMP_ARCH_VAX\"]}",
+       ".linux.seccomp.architectures[0]: unknown architecture `SCMP_ARCH_VAX`"},
+      {"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_FILTER_FLAG_NOPE\"]}",
+       ".linux.seccomp.flags[0]: unknown flag `SECCOMP_FILTER_FLAG_NOPE`"},
+      {"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"uname\"],"
+       "\"action\":\"SCMP_ACT_ERRNO\"},{\"names\":[\"read\"],\"action\":\"SCMP_ACT_BAD\"}]}",
+       ".linux.seccomp.syscalls[1].action: unknown action `SCMP_ACT_BAD`"},
+      {"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"uname\"],"
+       "\"action\":\"SCMP_ACT_KILL\",\"errnoRet\":1}]}",
+       ".linux.seccomp.syscalls[0].errnoRet: only valid with SCMP_ACT_ERRNO or SCMP_ACT_TRACE, "
+       "not `SCMP_ACT_KILL`"},
+      {"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"uname\"],"
+       "\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":6,\"value\":0,\"op\":\"SCMP_CMP_EQ\"}]}]"
+       "}",
+       ".linux.seccomp.syscalls[0].args[0].index: 6 is out of range (0-5)"},
+      {"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"uname\"],"
+       "\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":0,\"value\":0,\"op\":\"SCMP_CMP_XX\"}]}]"
+       "}",
+       ".linux.seccomp.syscalls[0].args[0].op: unknown operator `SCMP_CMP_XX`"},
+      {"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[],"
+       "\"action\":\"SCMP_ACT_ERRNO\"}]}",
+       ".linux.seccomp.syscalls[0].names: must not be empty"},
+      {"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"uname\"],"
+       "\"action\":\"SCMP_ACT_NOTIFY\"}]}",
+       ".linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY is used"},
+      {"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"rel/sock\",\"syscalls\":[{"
+       "\"names\":[\"uname\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}",
+       ".linux.seccomp.listenerPath: `rel/sock` must be absolute"},
+      {"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/s\",\"syscalls\":[{"
+       "\"names\":[\"sendmsg\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}",
+       ".linux.seccomp.syscalls[0]: SCMP_ACT_NOTIFY cannot be used for `sendmsg` (the runtime "
+       "needs it to pass the notify fd)"},
+      {"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":5000}",
+       ".linux.seccomp.defaultErrnoRet: 5000 is out of range (0-4095)"},
+  };
+  for (size_t i = 0; i < RR_ARRAY_SIZE(cases); i++) {
+    _cleanup_free_ char *msg = prepare_error(cases[i].json);
+    TAP_STR_EQ(msg, cases[i].want, "validate rejects case %zu", i);
+  }
+  TAP_OK(rr_scmp_action_by_name("SCMP_ACT_KILL_PROCESS")->ret == SECCOMP_RET_KILL_PROCESS,
+         "action table: KILL_PROCESS");
+  TAP_OK(rr_scmp_op_by_name("SCMP_CMP_MASKED_EQ") == RR_SCMP_CMP_MASKED_EQ, "op table: MASKED_EQ");
+  TAP_OK(rr_scmp_flag_by_name("SECCOMP_FILTER_FLAG_SPEC_ALLOW") == SECCOMP_FILTER_FLAG_SPEC_ALLOW,
+         "flag table: SPEC_ALLOW");
+  TAP_OK(rr_scmp_arch_by_name("SCMP_ARCH_AARCH64") != NULL, "arch table: AARCH64");
+}
+
+static void test_actions(void)
+{
+  struct rr_seccomp *sc;
+  sc = prepare("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"uname\"],"
+               "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13}]}");
+  TAP_OK(sc && exited(run_filtered(sc, -1, body_uname_errno), 13), "ERRNO with errnoRet 13");
+  rr_seccomp_free(sc);
+
+  sc = prepare("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"uname\"],"
+               "\"action\":\"SCMP_ACT_ERRNO\"}]}");
+  TAP_OK(sc && exited(run_filtered(sc, -1, body_uname_errno), EPERM), "ERRNO defaults to EPERM");
+  rr_seccomp_free(sc);
+
+  sc = prepare(
+      "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":"
+      "[\"no_such_syscall_xyz\",\"uname\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":9}]}");
+  TAP_OK(sc && exited(run_filtered(sc, -1, body_uname_errno), 9),
+         "unknown syscall name skipped, the rest of the rule applies");
+  rr_seccomp_free(sc);
+
+  /* Default ERRNO with defaultErrnoRet; what the child needs to run and exit is allowed. */
+  sc = prepare("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":38,\"syscalls\":[{"
+               "\"names\":[\"exit\",\"exit_group\",\"write\",\"brk\",\"mmap\",\"munmap\","
+               "\"rt_sigprocmask\",\"futex\"],\"action\":\"SCMP_ACT_ALLOW\"}]}");
+  TAP_OK(sc && exited(run_filtered(sc, -1, body_uname_errno), 38), "defaultErrnoRet 38");
+  rr_seccomp_free(sc);
+
+  static const char *kills[] = {"SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
+                                "SCMP_ACT_TRAP"};
+  for (size_t i = 0; i < RR_ARRAY_SIZE(kills); i++) {
+    _cleanup_free_ char *j = rr_xasprintf("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{"
+                                          "\"names\":[\"getppid\"],\"action\":\"%s\"}]}",
+                                          kills[i]);
+    sc = prepare(j);
+    int st = sc ? run_filtered(sc, -1, body_getppid) : 0;
+    TAP_OK(sc && WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS, "%s kills with SIGSYS", kills[i]);
+    rr_seccomp_free(sc);
+  }
+
+  sc = prepare("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_FILTER_FLAG_LOG\","
+               "\"SECCOMP_FILTER_FLAG_SPEC_ALLOW\",\"SECCOMP_FILTER_FLAG_TSYNC\"],"
+               "\"syscalls\":[{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_LOG\"}]}");
+  TAP_OK(sc && exited(run_filtered(sc, -1, body_getppid), 0), "LOG allows, with flags");
+  rr_seccomp_free(sc);
+
+  /* TRACE without a tracer: the kernel fails the call with ENOSYS. */
+  sc = prepare("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"uname\"],"
+               "\"action\":\"SCMP_ACT_TRACE\",\"errnoRet\":3}]}");
+  TAP_OK(sc && exited(run_filtered(sc, -1, body_uname_errno), ENOSYS), "TRACE without tracer");
+  rr_seccomp_free(sc);
+
+  /* Rule equal to the default action is dropped rather than refused. */
+  sc = prepare("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"uname\"],"
+               "\"action\":\"SCMP_ACT_ALLOW\"}]}");
+  TAP_OK(sc && exited(run_filtered(sc, -1, body_uname_errno), 0), "rule same as default");
+  rr_seccomp_free(sc);
+}
+
+static void test_args(void)
+{
+  struct rr_seccomp *sc;
+  sc = prepare("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"lseek\"],"
+               "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":77,\"args\":[{\"index\":2,\"value\":3,"
+               "\"valueTwo\":2,\"op\":\"SCMP_CMP_MASKED_EQ\"}]}]}");
+  TAP_OK(sc && exited(run_filtered(sc, -1, body_args), 3), "MASKED_EQ on an argument");
+  rr_seccomp_free(sc);
+
+  sc = prepare("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"lseek\"],"
+               "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":77,\"args\":["
+               "{\"index\":1,\"value\":5,\"op\":\"SCMP_CMP_EQ\"},"
+               "{\"index\":2,\"value\":0,\"op\":\"SCMP_CMP_EQ\"}]}]}");
+  TAP_OK(sc && exited(run_filtered(sc, -1, body_and), 7), "two arguments: both must match");
+  rr_seccomp_free(sc);
+
+  sc = prepare("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"lseek\"],"
+               "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":77,\"args\":["
+               "{\"index\":2,\"value\":1,\"op\":\"SCMP_CMP_EQ\"},"
+               "{\"index\":2,\"value\":2,\"op\":\"SCMP_CMP_EQ\"}]}]}");
+  TAP_OK(sc && exited(run_filtered(sc, -1, body_or), 7), "same argument twice: either matches");
+  rr_seccomp_free(sc);
+
+  sc = prepare("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"lseek\"],"
+               "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":77,\"args\":["
+               "{\"index\":2,\"value\":1,\"op\":\"SCMP_CMP_GT\"}]}]}");
+  TAP_OK(sc && exited(run_filtered(sc, -1, body_args), 3), "GT on an argument");
+  rr_seccomp_free(sc);
+}
+
+static double now_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void test_cache(void)
+{
+  const char *json = "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"uname\"],"
+                     "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":21}]}";
+  struct rr_seccomp *a = prepare(json), *b = prepare(json);
+  TAP_OK(a && !a->cache_hit, "first prepare compiles");
+  TAP_OK(b && b->cache_hit, "second prepare is a cache hit");
+  TAP_OK(a && b && a->n_insns == b->n_insns &&
+             memcmp(a->insns, b->insns, a->n_insns * sizeof(*a->insns)) == 0,
+         "cached program equals the compiled one");
+  TAP_OK(b && exited(run_filtered(b, -1, body_uname_errno), 21), "cached program works");
+  rr_seccomp_free(a);
+  rr_seccomp_free(b);
+
+  /* A different section (here only errnoRet) must not hit that entry. */
+  struct rr_seccomp *c = prepare("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":"
+                                 "[\"uname\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":22}]}");
+  TAP_OK(c && !c->cache_hit && exited(run_filtered(c, -1, body_uname_errno), 22),
+         "other errnoRet: miss, own program");
+  rr_seccomp_free(c);
+
+  /* A truncated entry is a miss (and gets rewritten). */
+  _cleanup_free_ char *cmd =
+      rr_xasprintf("for f in %s/*.bpf; do truncate -s 40 \"$f\"; done", cache_dir);
+  TAP_OK(system(cmd) == 0, "truncate cache entries");
+  struct rr_seccomp *d = prepare(json);
+  TAP_OK(d && !d->cache_hit && exited(run_filtered(d, -1, body_uname_errno), 21),
+         "truncated entry: miss, recompiled");
+  rr_seccomp_free(d);
+
+  /* A directory others can write is not trusted. */
+  chmod(cache_dir, 0777);
+  d = prepare(json);
+  TAP_OK(d && !d->cache_hit, "group/world-writable cache dir is ignored");
+  rr_seccomp_free(d);
+  chmod(cache_dir, 0700);
+}
+
+static char *slurp(const char *path)
+{
+  _cleanup_fclose_ FILE *f = fopen(path, "re");
+  if (f == NULL)
+    return NULL;
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *m = open_memstream(&buf, &len);
+  char chunk[4096];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+    fwrite(chunk, 1, n, m);
+  fclose(m);
+  return buf;
+}
+
+static int body_podman(void)
+{
+  struct utsname u;
+  if (uname(&u) < 0 || getpid() <= 0)
+    return 1;
+  /* Not in the profile: fails with defaultErrnoRet ENOSYS. */
+  errno = 0;
+  if (syscall(SYS_add_key, 0, 0, 0, 0, 0) == 0 || errno != ENOSYS)
+    return 2;
+  /* Listed with errnoRet 1. */
+  errno = 0;
+  if (syscall(SYS_kexec_load, 0, 0, 0, 0) == 0 || errno != EPERM)
+    return 3;
+  return 0;
+}
+
+static void test_podman_profile(void)
+{
+  const char *path = getenv("RR_PODMAN_SAMPLE");
+  if (path == NULL)
+    path = "/work/shared/recipes/engines/samples/podman-4.3-run-d.config.json";
+  _cleanup_free_ char *data = slurp(path);
+  if (data == NULL) {
+    printf("ok %d - # SKIP podman sample config `%s` not found\n", ++tap_n, path);
+    return;
+  }
+  struct rr_error *err = NULL;
+  oci_config *c = oci_config_parse_data(data, strlen(data), path, &err);
+  TAP_OK(c && c->linux && c->linux->seccomp, "podman sample parses");
+  if (c == NULL) {
+    printf("# %s\n", err->msg);
+    rr_error_free(err);
+    return;
+  }
+  rr_seccomp_set_cache_dir(NULL);
+  struct rr_seccomp *sc = NULL;
+  double t0 = now_ms();
+  int r = rr_seccomp_prepare(c->linux->seccomp, &sc, &err);
+  double t_compile = now_ms() - t0;
+  int pst = r == 0 && sc ? run_filtered(sc, -1, body_podman) : -1;
+  TAP_OK(exited(pst, 0),
+         "podman default profile: allowed syscalls work, EPERM and ENOSYS as listed");
+  if (r < 0)
+    printf("# %s\n", err->msg);
+  else if (!exited(pst, 0))
+    printf("# child wait status 0x%x\n", pst);
+  rr_error_clear(&err);
+  rr_seccomp_free(sc);
+
+  const int rounds = 20;
+  double compile_total = 0, hit_total = 0;
+  for (int i = 0; i < rounds; i++) {
+    rr_seccomp_set_cache_dir(NULL);
+    t0 = now_ms();
+    if (rr_seccomp_prepare(c->linux->seccomp, &sc, &err) == 0)
+      rr_seccomp_free(sc);
+    compile_total += now_ms() - t0;
+    rr_seccomp_set_cache_dir(cache_dir);
+    t0 = now_ms();
+    if (rr_seccomp_prepare(c->linux->seccomp, &sc, &err) == 0) {
+      if (i > 0 && !sc->cache_hit)
+        hit_total = -1e9;
+      rr_seccomp_free(sc);
+    }
+    if (i > 0)
+      hit_total += now_ms() - t0;
+  }
+  rr_error_clear(&err);
+  TAP_OK(hit_total >= 0, "podman profile: repeated prepares hit the cache");
+  /* Diagnostics only: timings are never asserted. */
+  printf("# podman profile: first compile %.2f ms; mean compile %.3f ms, mean cache hit %.3f ms "
+         "over %d rounds\n",
+         t_compile, compile_total / rounds, hit_total / (rounds - 1), rounds);
+  oci_config_free(c);
+}
+
+static int notify_body(void)
+{
+  struct utsname u;
+  errno = 0;
+  return uname(&u) < 0 ? errno : 0;
+}
+
+static void test_notify(void)
+{
+  struct rr_seccomp *sc =
+      prepare("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/run/x.sock\","
+              "\"listenerMetadata\":\"hello meta\",\"syscalls\":[{\"names\":[\"uname\"],"
+              "\"action\":\"SCMP_ACT_NOTIFY\"}]}");
+  TAP_OK(sc && rr_seccomp_wants_listener(sc), "notify profile wants a listener");
+  if (sc == NULL)
+    return;
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+    return;
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(sv[0]);
+    struct rr_error *err = NULL;
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+        rr_seccomp_install(sc, sv[1], "{\"ociVersion\":\"1.3.0\",\"id\":\"t\",\"pid\":4242}",
+                           &err) < 0)
+      _exit(100);
+    close(sv[1]);
+    _exit(notify_body());
+  }
+  close(sv[1]);
+  char buf[4096] = {0};
+  union {
+    char b[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr a;
+  } ctl;
+  struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf) - 1};
+  struct msghdr msg = {
+      .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b, .msg_controllen = sizeof(ctl.b)};
+  ssize_t n = recvmsg(sv[0], &msg, MSG_CMSG_CLOEXEC);
+  struct cmsghdr *cm = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+  int nfd = -1;
+  if (cm && cm->cmsg_type == SCM_RIGHTS)
+    memcpy(&nfd, CMSG_DATA(cm), sizeof(int));
+  TAP_OK(nfd >= 0, "listener receives the notify fd");
+  json_object *doc = n > 0 ? json_tokener_parse(buf) : NULL, *v;
+  TAP_OK(doc && json_object_object_get_ex(doc, "fds", &v) &&
+             strcmp(json_object_get_string(json_object_array_get_idx(v, 0)), "seccompFd") == 0,
+         "payload names the fd seccompFd");
+  TAP_OK(doc && json_object_object_get_ex(doc, "metadata", &v) &&
+             strcmp(json_object_get_string(v), "hello meta") == 0,
+         "payload carries listenerMetadata");
+  TAP_OK(doc && json_object_object_get_ex(doc, "pid", &v) && json_object_get_int(v) == 4242,
+         "payload pid is the state's pid");
+  TAP_OK(doc && json_object_object_get_ex(doc, "state", &v) &&
+             json_object_object_get_ex(v, "id", &v) && strcmp(json_object_get_string(v), "t") == 0,
+         "payload embeds the container state");
+  json_object_put(doc);
+
+  /* Answer the notified uname() with errno 55 through the received fd. */
+  struct seccomp_notif req;
+  memset(&req, 0, sizeof(req));
+  int answered = 0;
+  if (nfd >= 0 && ioctl(nfd, SECCOMP_IOCTL_NOTIF_RECV, &req) == 0) {
+    struct seccomp_notif_resp resp = {.id = req.id, .error = -55};
+    answered = ioctl(nfd, SECCOMP_IOCTL_NOTIF_SEND, &resp) == 0 && req.data.nr == SYS_uname;
+  }
+  int st = 0;
+  waitpid(pid, &st, 0);
+  TAP_OK(answered && exited(st, 55), "notified syscall answered by the listener");
+  if (nfd >= 0)
+    close(nfd);
+  close(sv[0]);
+  rr_seccomp_free(sc);
+}
+
+static void test_lsm(void)
+{
+  struct rr_error *err = NULL;
+  if (!rr_lsm_apparmor_enabled()) {
+    TAP_OK(rr_lsm_check("docker-default", NULL, NULL, &err) < 0 && err->kind == RR_ERR_UNSUPPORTED,
+           "apparmorProfile without AppArmor: error");
+    TAP_STR_EQ(err ? err->msg : NULL,
+               ".process.apparmorProfile: `docker-default` requested but AppArmor is not "
+               "enabled on this host",
+               "apparmor error message");
+    rr_error_clear(&err);
+  }
+  if (!rr_lsm_selinux_enabled()) {
+    TAP_OK(rr_lsm_check(NULL, "system_u:system_r:container_t:s0", NULL, &err) < 0,
+           "selinuxLabel without SELinux: error");
+    rr_error_clear(&err);
+    TAP_OK(rr_lsm_check(NULL, NULL, "system_u:object_r:container_file_t:s0", &err) < 0 &&
+               strstr(err->msg, ".linux.mountLabel") != NULL,
+           "mountLabel without SELinux: error naming the field");
+    rr_error_clear(&err);
+  }
+  TAP_OK(rr_lsm_check(NULL, "", NULL, &err) == 0, "empty labels are not requests");
+}
+
+int main(void)
+{
+  if (mkdtemp(cache_dir) == NULL)
+    return 99;
+  rr_seccomp_set_cache_dir(cache_dir);
+  test_validate();
+  test_actions();
+  test_args();
+  test_notify();
+  test_cache();
+  test_podman_profile();
+  test_lsm();
+  _cleanup_free_ char *cmd = rr_xasprintf("rm -rf %s", cache_dir);
+  if (system(cmd) != 0)
+    printf("# cleanup of %s failed\n", cache_dir);
+  return tap_done();
+}
