@@ -32,3 +32,4 @@ UNIT_TESTS += tests/unit/test_cgroup_keys
 BATS_TESTS += \
 	tests/bats/cli.bats
 EXTRA_DIST += $(BATS_TESTS) tests/run-bats.sh tests/bats/helpers.bash tests/bats/bundle-config.json
+include $(top_srcdir)/tests/bench/local.mk
