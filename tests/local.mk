@@ -33,3 +33,9 @@ BATS_TESTS += \
 	tests/bats/cli.bats
 EXTRA_DIST += $(BATS_TESTS) tests/run-bats.sh tests/bats/helpers.bash tests/bats/bundle-config.json
 include $(top_srcdir)/tests/bench/local.mk
+
+check_PROGRAMS += tests/unit/test_ocispec
+tests_unit_test_ocispec_SOURCES = tests/unit/test_ocispec.c tests/unit/tap.h
+tests_unit_test_ocispec_LDADD = $(UNIT_LDADD)
+UNIT_TESTS += tests/unit/test_ocispec
+EXTRA_DIST += tests/data

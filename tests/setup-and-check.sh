@@ -11,9 +11,9 @@ build=${BUILD_DIR:-$top/build}
 rm -rf "$build" "$build-asan"
 mkdir -p "$build" "$build-asan"
 
-echo "== build (-Werror) and make check"
+echo "== build (-Werror), generated sources up to date, make check"
 (cd "$build" && "$top/configure" --enable-werror >/dev/null && make -j"$(nproc)" >/dev/null &&
-	make check -j1 VERBOSE=1) || { cat "$build"/tests/*/*.log 2>/dev/null | tail -200; exit 1; }
+	make check-regen && make check -j1 VERBOSE=1) || { cat "$build"/tests/*/*.log 2>/dev/null | tail -200; exit 1; }
 
 echo "== ASan/UBSan build, unit tests"
 (cd "$build-asan" && "$top/configure" --enable-werror --enable-sanitizers >/dev/null &&
