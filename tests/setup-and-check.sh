@@ -15,6 +15,11 @@ echo "== build (-Werror), generated sources up to date, make check"
 (cd "$build" && "$top/configure" --enable-werror >/dev/null && make -j"$(nproc)" >/dev/null &&
 	make check-regen && make check -j1 VERBOSE=1) || { cat "$build"/tests/*/*.log 2>/dev/null | tail -200; exit 1; }
 
+# podman and containerd driving a runtime end to end (tests/engines); runc first,
+# which proves the suite itself on this machine
+echo "== engine suite (podman, containerd) with runc"
+(cd "$build" && make check-engines RUNTIME=runc)
+
 echo "== ASan/UBSan build, unit tests"
 (cd "$build-asan" && "$top/configure" --enable-werror --enable-sanitizers >/dev/null &&
 	make -j"$(nproc)" >/dev/null && make check TESTS='$(UNIT_TESTS)' VERBOSE=1)
