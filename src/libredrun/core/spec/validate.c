@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "libredrun/core/spec/validate.h"
+#include "libredrun/core/tables/mount_options.h"
 #include "libredrun/core/tables/seccomp_names.h"
 
 #define SRC "config.json"
@@ -121,6 +122,8 @@ int rr_spec_validate(const oci_config *cfg, struct rr_error **err)
    *   namespaces, capabilities, mounts, resources, seccomp
    */
   /* -- module validators: begin -- */
+  if (rr_mounts_validate(cfg, err) < 0)
+    return rr_wrap(err, SRC);
   if (cfg->linux != NULL && rr_seccomp_validate(cfg->linux->seccomp, err) < 0)
     return rr_wrap(err, SRC);
   /* -- module validators: end -- */

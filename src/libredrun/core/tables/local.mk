@@ -9,4 +9,7 @@ librrcore_a_SOURCES += \
 	src/libredrun/core/tables/cgroup_keys.h \
 	src/libredrun/core/tables/cgroup_keys.c \
 	src/libredrun/core/tables/seccomp_names.h \
-	src/libredrun/core/tables/seccomp_names.c
+	src/libredrun/core/tables/seccomp_names.c \
+	src/libredrun/core/tables/mount_options.h \
+	src/libredrun/core/tables/mount_options.c \
+	src/libredrun/core/tables/mount_validate.c
