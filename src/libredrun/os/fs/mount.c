@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "libredrun/core/log.h"
+#include "libredrun/core/util.h"
+#include "libredrun/os/fs/plan.h"
+#include "libredrun/os/fs/resolve.h"
+
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+
+/* Whether open_tree/move_mount/mount_setattr exist here; learnt on first use. */
+static bool no_new_mount_api;
+
+void rr_fs_ms_to_attr(unsigned long set, unsigned long clear, uint64_t *attr_set,
+                      uint64_t *attr_clr)
+{
+  static const struct {
+    unsigned long ms;
+    uint64_t attr;
+  } map[] = {
+      {MS_RDONLY, MOUNT_ATTR_RDONLY},         {MS_NOSUID, MOUNT_ATTR_NOSUID},
+      {MS_NODEV, MOUNT_ATTR_NODEV},           {MS_NOEXEC, MOUNT_ATTR_NOEXEC},
+      {MS_NODIRATIME, MOUNT_ATTR_NODIRATIME}, {MS_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW},
+  };
+  *attr_set = *attr_clr = 0;
+  for (size_t i = 0; i < RR_ARRAY_SIZE(map); i++) {
+    if (set & map[i].ms)
+      *attr_set |= map[i].attr;
+    else if (clear & map[i].ms)
+      *attr_clr |= map[i].attr;
+  }
+  if (set & MS_NOATIME) {
+    *attr_set |= MOUNT_ATTR_NOATIME;
+    *attr_clr |= MOUNT_ATTR__ATIME;
+  } else if (set & MS_STRICTATIME) {
+    *attr_set |= MOUNT_ATTR_STRICTATIME;
+    *attr_clr |= MOUNT_ATTR__ATIME;
+  } else if (set & MS_RELATIME || clear & MS_NOATIME) {
+    *attr_clr |= MOUNT_ATTR__ATIME;
+  }
+}
+
+/* Remount fallback for kernels without mount_setattr: the flags the mount has
+ * now are kept, because in a user namespace dropping a locked one is EPERM. */
+static int remount_fallback(int mnt_fd, uint64_t set, uint64_t clr, struct rr_error **err)
+{
+  static const struct {
+    unsigned long ms;
+    uint64_t attr;
+    unsigned long st;
+  } map[] = {
+      {MS_RDONLY, MOUNT_ATTR_RDONLY, ST_RDONLY},
+      {MS_NOSUID, MOUNT_ATTR_NOSUID, ST_NOSUID},
+      {MS_NODEV, MOUNT_ATTR_NODEV, ST_NODEV},
+      {MS_NOEXEC, MOUNT_ATTR_NOEXEC, ST_NOEXEC},
+      {MS_NODIRATIME, MOUNT_ATTR_NODIRATIME, ST_NODIRATIME},
+      {MS_NOATIME, MOUNT_ATTR_NOATIME, ST_NOATIME},
+      {MS_RELATIME, 0, ST_RELATIME},
+  };
+  struct statvfs sv;
+  if (fstatvfs(mnt_fd, &sv) < 0)
+    return rr_fail_errno(err, "statvfs");
+  unsigned long flags = MS_BIND | MS_REMOUNT;
+  for (size_t i = 0; i < RR_ARRAY_SIZE(map); i++) {
+    bool on = (sv.f_flag & map[i].st) != 0;
+    if (map[i].attr && (set & map[i].attr))
+      on = true;
+    else if (map[i].attr && (clr & map[i].attr) && !(clr & MOUNT_ATTR__ATIME & map[i].attr))
+      on = false;
+    if (on)
+      flags |= map[i].ms;
+  }
+  char p[RR_FD_PATH_MAX];
+  if (mount(NULL, rr_fs_fd_path(mnt_fd, p), NULL, flags, NULL) < 0)
+    return rr_fail_errno(err, "remount");
+  return 0;
+}
+
+int rr_fs_setattr_fd(int mnt_fd, uint64_t set, uint64_t clr, bool recursive, struct rr_error **err)
+{
+  if (set == 0 && clr == 0)
+    return 0;
+  if (!no_new_mount_api) {
+    struct mount_attr attr = {.attr_set = set, .attr_clr = clr};
+    unsigned flags = AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0);
+    if (mount_setattr(mnt_fd, "", flags, &attr, sizeof(attr)) == 0)
+      return 0;
+    if (errno != ENOSYS)
+      return rr_fail_errno(err, "mount_setattr");
+    no_new_mount_api = true;
+  }
+  if (recursive)
+    return rr_fail(err, RR_ERR_UNSUPPORTED, ENOSYS,
+                   "recursive mount attributes need mount_setattr (linux 5.12)");
+  return remount_fallback(mnt_fd, set, clr, err);
+}
+
+int rr_fs_bind_fd(int src_fd, int target_fd, bool recursive, const struct rr_fs_bind_attrs *a,
+                  struct rr_error **err)
+{
+  static const struct rr_fs_bind_attrs none = {.userns_fd = -1};
+  char sp[RR_FD_PATH_MAX], tp[RR_FD_PATH_MAX];
+  if (a == NULL)
+    a = &none;
+  if (!no_new_mount_api) {
+    unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH;
+    _cleanup_close_ int tree = open_tree(src_fd, "", flags | (recursive ? AT_RECURSIVE : 0));
+    if (tree >= 0) {
+      /* Attributes go on the detached copy: the mount is never visible with
+       * weaker flags than asked. */
+      if (a->userns_fd >= 0) {
+        struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP,
+                                  .userns_fd = (uint64_t)a->userns_fd};
+        if (mount_setattr(tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr,
+                          sizeof(attr)) < 0)
+          return rr_fail_errno(err, "id-map the mount");
+      }
+      if (rr_fs_setattr_fd(tree, a->rec_set, a->rec_clr, true, err) < 0 ||
+          rr_fs_setattr_fd(tree, a->set, a->clr, false, err) < 0)
+        return -1;
+      if (move_mount(tree, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
+          0)
+        return rr_fail_errno(err, "move_mount");
+      return 0;
+    }
+    if (errno != ENOSYS)
+      return rr_fail_errno(err, "open_tree");
+    no_new_mount_api = true;
+  }
+  if (a->userns_fd >= 0)
+    return rr_fail(err, RR_ERR_UNSUPPORTED, ENOSYS, "id-mapped mounts need linux 5.12");
+  if (a->set || a->clr || a->rec_set || a->rec_clr)
+    return rr_fail(err, RR_ERR_UNSUPPORTED, ENOSYS,
+                   "bind mount options need open_tree and mount_setattr (linux 5.12)");
+  if (mount(rr_fs_fd_path(src_fd, sp), rr_fs_fd_path(target_fd, tp), NULL,
+            MS_BIND | (recursive ? MS_REC : 0), NULL) < 0)
+    return rr_fail_errno(err, "bind mount");
+  return 0;
+}
+
+int rr_fs_mount_fs_fd(int target_fd, const char *source, const char *type, unsigned long flags,
+                      const char *data, struct rr_error **err)
+{
+  char tp[RR_FD_PATH_MAX];
+  /* The magic link names the exact directory opened inside the root: a path
+   * the container could have swapped for a symlink is never looked up again. */
+  if (mount(source ? source : type, rr_fs_fd_path(target_fd, tp), type, flags, data) < 0)
+    return rr_fail_errno(err, "mount `%s`", type);
+  return 0;
+}
+
+int rr_fs_propagation_fd(int mnt_fd, unsigned long propagation, struct rr_error **err)
+{
+  char p[RR_FD_PATH_MAX];
+  if (propagation == 0)
+    return 0;
+  if (mount(NULL, rr_fs_fd_path(mnt_fd, p), NULL, propagation, NULL) < 0)
+    return rr_fail_errno(err, "set mount propagation");
+  return 0;
+}
+
+int rr_fs_mount_empty_ro_tmpfs(int target_fd, struct rr_error **err)
+{
+  /* fsopen/fsmount need no /proc: after pivot_root the container's /proc may
+   * be missing or be anything the config put there. */
+  if (!no_new_mount_api) {
+    _cleanup_close_ int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+    if (fs >= 0) {
+      if (fsconfig(fs, FSCONFIG_SET_STRING, "source", "tmpfs", 0) < 0 ||
+          fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0555", 0) < 0 ||
+          fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+        return rr_fail_errno(err, "create tmpfs");
+      unsigned attrs = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+      _cleanup_close_ int mnt = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
+      if (mnt < 0)
+        return rr_fail_errno(err, "fsmount tmpfs");
+      if (move_mount(mnt, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+        return rr_fail_errno(err, "move_mount");
+      return 0;
+    }
+    if (errno != ENOSYS)
+      return rr_fail_errno(err, "fsopen tmpfs");
+    no_new_mount_api = true;
+  }
+  return rr_fs_mount_fs_fd(target_fd, "tmpfs", "tmpfs",
+                           MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0555", err);
+}

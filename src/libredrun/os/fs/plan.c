@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/personality.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "libredrun/core/util.h"
+#include "libredrun/os/fs/plan.h"
+
+static bool same_path(const char *a, const char *b)
+{
+  /* "/dev", "/dev/", "//dev" are the same destination */
+  for (;;) {
+    while (*a == '/' && (a[1] == '/' || a[1] == '\0'))
+      a++;
+    while (*b == '/' && (b[1] == '/' || b[1] == '\0'))
+      b++;
+    if (*a != *b)
+      return false;
+    if (*a == '\0')
+      return true;
+    a++;
+    b++;
+  }
+}
+
+static char *join_bundle(const char *bundle, const char *path)
+{
+  if (path[0] == '/' || bundle == NULL)
+    return rr_xstrdup(path);
+  return rr_xasprintf("%s/%s", bundle, path);
+}
+
+static int plan_root(const oci_config *cfg, const char *bundle, struct rr_fs_plan *plan,
+                     struct rr_error **err)
+{
+  if (cfg->root == NULL || cfg->root->path == NULL || cfg->root->path[0] == '\0')
+    return rr_fail(err, RR_ERR_INVALID, 0, ".root.path: is required");
+  _cleanup_free_ char *joined = join_bundle(bundle, cfg->root->path);
+  char real[PATH_MAX];
+  if (realpath(joined, real) == NULL)
+    return rr_fail_errno(err, ".root.path: `%s`", joined);
+  struct stat st;
+  if (stat(real, &st) < 0 || !S_ISDIR(st.st_mode))
+    return rr_fail(err, RR_ERR_INVALID, ENOTDIR, ".root.path: `%s` is not a directory", real);
+  plan->rootfs = rr_xstrdup(real);
+  plan->readonly = cfg->root->readonly_present && cfg->root->readonly;
+
+  /* rprivate by default: no mount event crosses between host and container. */
+  plan->root_propagation = MS_REC | MS_PRIVATE;
+  const char *prop = cfg->linux ? cfg->linux->rootfs_propagation : NULL;
+  if (prop && prop[0]) {
+    const struct rr_mount_option *o = rr_mount_option_find(prop);
+    if (o == NULL || o->kind != RR_MOPT_PROPAGATION)
+      return rr_fail(err, RR_ERR_INVALID, 0,
+                     ".linux.rootfsPropagation: `%s` is not a propagation mode", prop);
+    plan->root_propagation = o->ms_flag;
+    plan->root_shared = (o->ms_flag & MS_SHARED) != 0;
+  }
+  return 0;
+}
+
+static enum rr_fs_mount_kind mount_kind(const oci_mount *m)
+{
+  if (rr_mount_is_bind(m))
+    return RR_FSM_BIND;
+  if (strcmp(m->type, "proc") == 0)
+    return RR_FSM_PROC;
+  if (strcmp(m->type, "sysfs") == 0)
+    return RR_FSM_SYSFS;
+  if (strcmp(m->type, "mqueue") == 0)
+    return RR_FSM_MQUEUE;
+  if (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0)
+    return RR_FSM_CGROUP;
+  return RR_FSM_FS;
+}
+
+static int plan_mounts(const oci_config *cfg, const char *bundle, struct rr_fs_plan *plan,
+                       struct rr_error **err)
+{
+  if (rr_mounts_validate(cfg, err) < 0)
+    return -1;
+  plan->default_dev = true;
+  plan->mounts = rr_xcalloc(cfg->mounts_len ? cfg->mounts_len : 1, sizeof(*plan->mounts));
+  for (size_t i = 0; i < cfg->mounts_len; i++) {
+    const oci_mount *om = cfg->mounts[i];
+    struct rr_fs_mount *m = &plan->mounts[plan->n_mounts++];
+    m->index = i;
+    m->userns_fd = -1;
+    m->kind = mount_kind(om);
+    m->destination = rr_xstrdup(om->destination);
+    rr_mount_flags_parse(om->options, om->options_len, &m->f);
+    if (m->kind == RR_FSM_BIND) {
+      m->source = join_bundle(bundle, om->source);
+      /* a type-less bind implies nothing about recursion; type "bind" alone is a bind */
+      if (same_path(om->destination, "/dev"))
+        plan->default_dev = false;
+    } else {
+      m->type = rr_xstrdup(om->type);
+      if (om->source)
+        m->source = rr_xstrdup(om->source);
+      if (m->kind == RR_FSM_FS && strcmp(om->type, "devpts") == 0 &&
+          same_path(om->destination, "/dev/pts"))
+        plan->has_devpts = true;
+    }
+    if (m->f.idmap || om->uid_mappings_len || om->gid_mappings_len) {
+      m->userns_fd = rr_fs_idmap_userns(om, err);
+      if (m->userns_fd < 0)
+        return rr_wrap(err, ".mounts[%zu]", i);
+    }
+  }
+  return 0;
+}
+
+static char **copy_paths(char **v, size_t n, const char *field, struct rr_error **err)
+{
+  char **out = rr_xcalloc(n + 1, sizeof(char *));
+  for (size_t i = 0; i < n; i++) {
+    if (v[i] == NULL || v[i][0] != '/') {
+      rr_strvfreep(&out);
+      rr_fail(err, RR_ERR_INVALID, 0, ".linux.%s[%zu]: `%s` must be absolute", field, i,
+              v[i] ? v[i] : "");
+      return NULL;
+    }
+    out[i] = rr_xstrdup(v[i]);
+  }
+  return out;
+}
+
+static int plan_personality(const oci_config *cfg, struct rr_fs_plan *plan, struct rr_error **err)
+{
+  const oci_personality *p = cfg->linux ? cfg->linux->personality : NULL;
+  if (p == NULL)
+    return 0;
+  if (p->domain == NULL)
+    return rr_fail(err, RR_ERR_INVALID, 0, ".linux.personality.domain: is required");
+  if (strcmp(p->domain, "LINUX") == 0)
+    plan->personality = PER_LINUX;
+  else if (strcmp(p->domain, "LINUX32") == 0)
+    plan->personality = PER_LINUX32;
+  else
+    return rr_fail(err, RR_ERR_INVALID, 0,
+                   ".linux.personality.domain: `%s` is not LINUX or LINUX32", p->domain);
+  if (p->flags_len > 0)
+    return rr_fail(err, RR_ERR_UNSUPPORTED, 0,
+                   ".linux.personality.flags: no personality flags are supported");
+  plan->set_personality = true;
+  return 0;
+}
+
+/* Where the host's cgroup2 hierarchy is mounted (/sys/fs/cgroup on a pure v2
+ * host, /sys/fs/cgroup/unified on a hybrid one). */
+static char *find_cgroup2(void)
+{
+  _cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+  char line[4096];
+  while (f && fgets(line, sizeof(line), f)) {
+    char *sep = strstr(line, " - ");
+    if (sep == NULL || strncmp(sep + 3, "cgroup2 ", 8) != 0)
+      continue;
+    char mp[4096];
+    if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
+      continue;
+    if (strchr(mp, '\\') == NULL) /* an escaped name is not worth the trouble here */
+      return rr_xstrdup(mp);
+  }
+  return NULL;
+}
+
+static bool has_ns(const oci_config *cfg, const char *type)
+{
+  for (size_t i = 0; cfg->linux && i < cfg->linux->namespaces_len; i++) {
+    const oci_namespace *n = cfg->linux->namespaces[i];
+    if (n && n->type && strcmp(n->type, type) == 0)
+      return true;
+  }
+  return false;
+}
+
+int rr_fs_plan_new(const oci_config *cfg, const char *bundle_dir, const struct rr_fs_opts *opts,
+                   struct rr_fs_plan **out, struct rr_error **err)
+{
+  struct rr_fs_plan *plan = rr_xcalloc(1, sizeof(*plan));
+  if (opts)
+    plan->opts = *opts;
+  plan->opts.cgroup_path = NULL;
+  if (opts && opts->cgroup_path)
+    plan->cgroup_path = rr_xstrdup(opts->cgroup_path);
+  plan->new_cgroupns = has_ns(cfg, "cgroup");
+
+  const oci_linux *lx = cfg->linux;
+  int r = plan_root(cfg, bundle_dir, plan, err);
+  if (r == 0)
+    r = plan_mounts(cfg, bundle_dir, plan, err);
+  if (r == 0)
+    r = rr_fs_plan_devices(cfg, plan, err);
+  if (r == 0 && lx) {
+    plan->n_masked = lx->masked_paths_len;
+    plan->masked = copy_paths(lx->masked_paths, lx->masked_paths_len, "maskedPaths", err);
+    plan->n_readonly = lx->readonly_paths_len;
+    if (plan->masked == NULL)
+      r = -1;
+    else if ((plan->readonly_paths = copy_paths(lx->readonly_paths, lx->readonly_paths_len,
+                                                "readonlyPaths", err)) == NULL)
+      r = -1;
+  }
+  if (r == 0)
+    r = rr_fs_plan_sysctl(cfg, plan, err);
+  if (r == 0)
+    r = plan_personality(cfg, plan, err);
+  if (r == 0)
+    for (size_t i = 0; i < plan->n_mounts && !plan->cgroup2_hostpath; i++)
+      if (plan->mounts[i].kind == RR_FSM_CGROUP)
+        plan->cgroup2_hostpath = find_cgroup2();
+  if (r < 0) {
+    rr_fs_plan_free(plan);
+    return rr_wrap(err, "config.json");
+  }
+  *out = plan;
+  return 0;
+}
+
+void rr_fs_plan_free(struct rr_fs_plan *plan)
+{
+  if (plan == NULL)
+    return;
+  free(plan->rootfs);
+  for (size_t i = 0; i < plan->n_mounts; i++) {
+    struct rr_fs_mount *m = &plan->mounts[i];
+    free(m->destination);
+    free(m->type);
+    free(m->source);
+    rr_mount_flags_release(&m->f);
+    if (m->userns_fd >= 0)
+      close(m->userns_fd);
+  }
+  free(plan->mounts);
+  for (size_t i = 0; i < plan->n_devices; i++)
+    free(plan->devices[i].path);
+  free(plan->devices);
+  rr_strvfreep(&plan->masked);
+  rr_strvfreep(&plan->readonly_paths);
+  for (size_t i = 0; i < plan->n_sysctl; i++) {
+    free(plan->sysctl[i].key);
+    free(plan->sysctl[i].value);
+  }
+  free(plan->sysctl);
+  free(plan->cgroup_path);
+  free(plan->cgroup2_hostpath);
+  free(plan);
+}
