@@ -28,6 +28,16 @@ tests_unit_test_cgroup_keys_SOURCES = tests/unit/test_cgroup_keys.c tests/unit/t
 tests_unit_test_cgroup_keys_LDADD = $(UNIT_LDADD)
 UNIT_TESTS += tests/unit/test_cgroup_keys
 
+check_PROGRAMS += tests/unit/test_fs_resolve
+tests_unit_test_fs_resolve_SOURCES = tests/unit/test_fs_resolve.c tests/unit/tap.h
+tests_unit_test_fs_resolve_LDADD = librros.a $(UNIT_LDADD)
+UNIT_TESTS += tests/unit/test_fs_resolve
+
+# rootfs module driver for tests/bats/{rootfs,mounts,devices,hostile-rootfs}.bats
+check_PROGRAMS += tests/helpers/fsrun
+tests_helpers_fsrun_SOURCES = tests/helpers/fsrun.c
+tests_helpers_fsrun_LDADD = librros.a $(UNIT_LDADD)
+
 # Integration tests need root; each .bats file skips with a reason otherwise.
 BATS_TESTS += \
 	tests/bats/cli.bats
