@@ -8,6 +8,7 @@
 
 /* Keep this table in the order `--help` shows it. */
 const struct rr_command rr_commands[] = {
+    {"spec", rr_cmd_spec, "write a default config.json into the bundle"},
     {"version", rr_cmd_version, "print the version and the compiled-in features"},
     {NULL, NULL, NULL},
 };

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "libredrun/core/error.h"
+#include "libredrun/core/spec/default.h"
 #include "libredrun/core/spec/validate.h"
 #include "libredrun/core/util.h"
 #include "oci_json.h"
@@ -337,6 +338,34 @@ static void test_files(void)
   rr_error_clear(&err);
 }
 
+/* What `redrun spec` writes must pass our own parser and validator. */
+static void test_default_spec(void)
+{
+  for (int rootless = 0; rootless <= 1; rootless++) {
+    struct rr_error *err = NULL;
+    oci_config *c = rr_spec_default(rootless, 1000, 1001);
+    char *s = oci_config_generate(c, true, &err);
+    oci_config *again = s != NULL ? oci_config_parse_data(s, strlen(s), "config.json", &err) : NULL;
+    TAP_OK(again != NULL, "default spec (rootless=%d) parses back", rootless);
+    TAP_OK(again != NULL && rr_spec_validate(again, &err) == 0,
+           "default spec (rootless=%d) passes rr_spec_validate%s%s", rootless, err ? ": " : "",
+           err ? err->msg : "");
+    if (again != NULL && rootless)
+      TAP_OK(again->linux->uid_mappings[0]->host_id == 1000 &&
+                 again->linux->gid_mappings[0]->host_id == 1001 && again->linux->resources == NULL,
+             "rootless default maps the given ids and sets no resources");
+    if (again != NULL && !rootless)
+      TAP_OK(again->linux->resources->devices_len == 1 &&
+                 !again->linux->resources->devices[0]->allow &&
+                 again->linux->resources->devices[0]->allow_present,
+             "default denies every device");
+    rr_error_clear(&err);
+    free(s);
+    oci_config_free(again);
+    oci_config_free(c);
+  }
+}
+
 int main(void)
 {
   const char *src = getenv("TESTS_SRCDIR");
@@ -348,5 +377,6 @@ int main(void)
   test_conventions();
   test_build_and_generate();
   test_files();
+  test_default_spec();
   return tap_done();
 }

@@ -2,3 +2,6 @@
 librrcore_a_SOURCES += \
 	src/libredrun/core/spec/validate.h \
 	src/libredrun/core/spec/validate.c
+librrcore_a_SOURCES += \
+	src/libredrun/core/spec/default.h \
+	src/libredrun/core/spec/default.c
