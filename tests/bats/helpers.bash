@@ -54,3 +54,23 @@ jq_config() {
 	shift 2
 	jq "$@" "$f" "$d/config.json" >"$d/config.json.new" && mv "$d/config.json.new" "$d/config.json"
 }
+
+# rp2oci_tree SRC DST: copy a node tree and give every directory holding a
+# config a status file (state Enable) unless it brings its own.
+rp2oci_tree() {
+	local src=$1 dst=$2 f d
+	rm -rf "$dst"
+	mkdir -p "$dst"
+	cp -r "$src"/. "$dst"/
+	find "$dst" -path '*/etc/redpak.yaml' -o -path '*/etc/redpack.yaml' | while read -r f; do
+		d=${f%/etc/*}
+		[ -e "$d/.rednode.yaml" ] ||
+			printf 'realpath: %s\ntimestamp: 1\nstate: Enable\n' "$d" >"$d/.rednode.yaml"
+	done
+}
+
+# rp2oci_env CMD...: run with a fixed, minimal environment (golden outputs
+# must not depend on the caller's).
+rp2oci_env() {
+	env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin CGROUPS_MOUNT_POINT=/sys/fs/cgroup "$@"
+}

@@ -1,0 +1,155 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# rp2oci golden tests: node trees in tests/rp2oci/golden/CASE (CASE/cmd holds
+# the arguments), expected config.json normalised with jq -S and the tree's
+# location replaced by @TREE@. RP2OCI_REGEN=1 rewrites the expectations.
+load helpers
+
+GOLDEN=$TESTS_SRCDIR/rp2oci/golden
+
+setup() {
+	requires jq
+	# $UID, mappings and the capability set depend on the caller: the
+	# expectations are written for root
+	[ "$(id -u)" = 0 ] || skip "golden outputs are written for uid 0"
+}
+
+golden() {
+	local c=$GOLDEN/$1 t=$BATS_TEST_TMPDIR/tree
+	rp2oci_tree "$c" "$t"
+	rm -f "$t/cmd" "$t/expected.json"
+	cd "$t" || return 1
+	run rp2oci_env "$RP2OCI" --bundle "$t/bundle" $(cat "$c/cmd")
+	cd - >/dev/null
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	# cgroup names spell the tree's path with dashes
+	jq -S . "$t/bundle/config.json" | sed -e "s|$t|@TREE@|g" -e "s|${t//\//-}|@TREE@|g" >"$BATS_TEST_TMPDIR/got.json"
+	if [ -n "${RP2OCI_REGEN:-}" ]; then
+		cp "$BATS_TEST_TMPDIR/got.json" "$c/expected.json"
+	fi
+	diff -u "$c/expected.json" "$BATS_TEST_TMPDIR/got.json"
+}
+
+@test "golden: chain-skip-nonnode" {
+	golden chain-skip-nonnode
+}
+
+@test "golden: pair-caps" {
+	golden pair-caps
+}
+
+@test "golden: pair-cgroups" {
+	golden pair-cgroups
+}
+
+@test "golden: pair-cgroups-admin" {
+	golden pair-cgroups-admin
+}
+
+@test "golden: pair-environ" {
+	golden pair-environ
+}
+
+@test "golden: pair-exports-admin" {
+	golden pair-exports-admin
+}
+
+@test "golden: pair-exports-admin-normal-mode" {
+	golden pair-exports-admin-normal-mode
+}
+
+@test "golden: pair-exports-visibility" {
+	golden pair-exports-visibility
+}
+
+@test "golden: pair-exports-visibility-root-leaf" {
+	golden pair-exports-visibility-root-leaf
+}
+
+@test "golden: pair-hostname-admin-admin-mode" {
+	golden pair-hostname-admin-admin-mode
+}
+
+@test "golden: pair-hostname-admin-normal-mode" {
+	golden pair-hostname-admin-normal-mode
+}
+
+@test "golden: pair-hostname-child-wins" {
+	golden pair-hostname-child-wins
+}
+
+@test "golden: pair-leaf-expansion" {
+	golden pair-leaf-expansion
+}
+
+@test "golden: pair-path-accumulate" {
+	golden pair-path-accumulate
+}
+
+@test "golden: pair-share" {
+	golden pair-share
+}
+
+@test "golden: pair-unset-cannot-cancel" {
+	golden pair-unset-cannot-cancel
+}
+
+@test "golden: single-caps" {
+	golden single-caps
+}
+
+@test "golden: single-caps-root-all-drop" {
+	golden single-caps-root-all-drop
+}
+
+@test "golden: single-case-keys" {
+	golden single-case-keys
+}
+
+@test "golden: single-cgroups" {
+	golden single-cgroups
+}
+
+@test "golden: single-chdir-umask" {
+	golden single-chdir-umask
+}
+
+@test "golden: single-devfs-elsewhere" {
+	golden single-devfs-elsewhere
+}
+
+@test "golden: single-environ" {
+	golden single-environ
+}
+
+@test "golden: single-exports-all" {
+	golden single-exports-all
+}
+
+@test "golden: single-hostname" {
+	golden single-hostname
+}
+
+@test "golden: single-legacy-name" {
+	golden single-legacy-name
+}
+
+@test "golden: single-map-root-user" {
+	golden single-map-root-user
+}
+
+@test "golden: single-minimal" {
+	golden single-minimal
+}
+
+@test "golden: single-share-all-enabled" {
+	golden single-share-all-enabled
+}
+
+@test "golden: single-share-join" {
+	golden single-share-join
+}
+
+@test "golden: single-smack-dwp-ns" {
+	golden single-smack-dwp-ns
+}
