@@ -73,6 +73,8 @@ static int parse_args(int argc, char **argv, struct rp_options *o, struct rr_err
 
 static int convert(struct rp_arena *a, struct rp_options *o, struct rr_error **err)
 {
+  if (rp_bundle_clear(o->bundle) < 0)
+    return rr_fail_errno(err, "remove old `%s/config.json`", o->bundle);
   if (o->rootfs != NULL) {
     struct stat st;
     if (stat(o->rootfs, &st) < 0 || !S_ISDIR(st.st_mode))
@@ -80,8 +82,6 @@ static int convert(struct rp_arena *a, struct rp_options *o, struct rr_error **e
     _cleanup_free_ char *cwd = getcwd(NULL, 0);
     o->rootfs = rp_path_normalize(a, o->rootfs, cwd);
   }
-  if (rp_bundle_clear(o->bundle) < 0)
-    return rr_fail_errno(err, "remove old `%s/config.json`", o->bundle);
 
   struct rp_chain chain;
   if (rp_chain_load(a, o->redpath, o->admin, &chain, err) < 0)
@@ -119,7 +119,6 @@ int main(int argc, char **argv)
     return 0;
   if (r < 0) {
     rr_log_error_final("rp2oci", err);
-    usage(stderr);
     return 1;
   }
   struct rp_arena a = {0};

@@ -173,7 +173,7 @@ static int merge_share(struct mctx *c, struct rp_merged *m, struct rr_error **er
       return rr_fail(err, RR_ERR_INVALID, 0,
                      "%s:%d: config.share_%s: `disabled` here conflicts with `%s` in %s",
                      w->conf->file, w->conf->config->line, rp_share_names[k],
-                     w->conf->config->share[k], kw->conf->file);
+                     kw->conf->config->share[k], kw->conf->file);
     }
     merged[k] = kept;
   }
