@@ -121,8 +121,14 @@ static int mount_or_bind_host(const struct rr_fs_plan *plan, const struct rr_fs_
   }
   rr_debug("mount %s at %s: %s; binding %s instead", m->type, m->destination, first->msg,
            host_path);
+  /* The host's tree has submounts (cgroups under /sys): the flags asked for
+   * the filesystem apply to all of them. */
   struct rr_mount_flags f = m->f;
-  f.flags |= MS_NOSUID | MS_NODEV | MS_NOEXEC;
+  uint64_t set, clr;
+  rr_fs_ms_to_attr(f.flags | MS_NOSUID | MS_NODEV | MS_NOEXEC, 0, &set, &clr);
+  f.rec_attr_set |= set;
+  f.rec_attr_clr |= clr;
+  f.flags = f.clear = 0;
   return bind_host_path(rootfd, host_path, m->destination, true, &f, -1, err);
 }
 

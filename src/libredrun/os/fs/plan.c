@@ -61,7 +61,6 @@ static int plan_root(const oci_config *cfg, const char *bundle, struct rr_fs_pla
       return rr_fail(err, RR_ERR_INVALID, 0,
                      ".linux.rootfsPropagation: `%s` is not a propagation mode", prop);
     plan->root_propagation = o->ms_flag;
-    plan->root_shared = (o->ms_flag & MS_SHARED) != 0;
   }
   return 0;
 }

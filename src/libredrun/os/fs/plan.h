@@ -50,7 +50,6 @@ struct rr_fs_plan {
   char *rootfs; /* absolute */
   bool readonly;
   unsigned long root_propagation; /* MS_* | MS_REC, applied to "/" first */
-  bool root_shared;               /* the root must stay shared: keep its parent private */
 
   struct rr_fs_mount *mounts;
   size_t n_mounts;
