@@ -23,6 +23,14 @@ tests_unit_test_seccomp_SOURCES = tests/unit/test_seccomp.c tests/unit/tap.h
 tests_unit_test_seccomp_LDADD = librros.a $(UNIT_LDADD) $(SECCOMP_LIBS)
 UNIT_TESTS += tests/unit/test_seccomp
 
+# Helpers of the security/seccomp bats tests: a static probe that runs as the
+# container process, and the host end of a seccomp listenerPath.
+check_PROGRAMS += tests/helpers/escape-probe tests/helpers/seccomp-listener tests/helpers/console-socket
+tests_helpers_escape_probe_SOURCES = tests/helpers/escape-probe.c
+tests_helpers_escape_probe_LDFLAGS = -static
+tests_helpers_seccomp_listener_SOURCES = tests/helpers/seccomp-listener.c
+tests_helpers_console_socket_SOURCES = tests/helpers/console-socket.c
+
 check_PROGRAMS += tests/unit/test_cgroup_keys
 tests_unit_test_cgroup_keys_SOURCES = tests/unit/test_cgroup_keys.c tests/unit/tap.h
 tests_unit_test_cgroup_keys_LDADD = $(UNIT_LDADD)

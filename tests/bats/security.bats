@@ -1,0 +1,416 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# Known container-escape classes of OCI runtimes, each attempted against
+# redrun (see docs/security.md for the list and the advisories behind them),
+# plus capabilities, groups and LSM requests read back from inside.
+# The container process is tests/helpers/escape-probe ("open w /x: EROFS").
+
+load helpers
+
+HELPERS=${TESTS_BUILDDIR:-$(cd "$(dirname "$BATS_TEST_FILENAME")/.." && pwd)}/helpers
+PROBE=$HELPERS/escape-probe
+
+setup() {
+	common_setup
+	requires root busybox jq
+	[ -x "$PROBE" ] || skip "tests/helpers/escape-probe not built (make check builds it)"
+	B=$BATS_TEST_TMPDIR/bundle
+	ID=sec-$BATS_TEST_NUMBER-$$
+	make_bundle "$B"
+	cp "$PROBE" "$B/rootfs/bin/probe"
+	REDRUN_SUM=$(sha256sum "$REDRUN" | cut -d' ' -f1)
+	CORE_PATTERN=$(cat /proc/sys/kernel/core_pattern)
+}
+
+teardown() {
+	[ -z "${BG_PID:-}" ] || kill "$BG_PID" 2>/dev/null || true
+	[ -z "${BG_PID:-}" ] || wait "$BG_PID" 2>/dev/null || true
+	rr delete --force "$ID" >/dev/null 2>&1 || true
+	# Whatever the test did, the runtime binary and the host's kernel settings
+	# are as before and no mount of the bundle is left on the host.
+	[ "$(sha256sum "$REDRUN" | cut -d' ' -f1)" = "$REDRUN_SUM" ]
+	[ "$(cat /proc/sys/kernel/core_pattern)" = "$CORE_PATTERN" ]
+	! grep -q " $BATS_TEST_TMPDIR" /proc/self/mountinfo
+	[ ! -e "$RR_ROOT/$ID" ]
+}
+
+args() {
+	jq_config "$B" '.process.args = $a' --argjson a "$(jq -nc '$ARGS.positional' --args -- "$@")"
+}
+
+# wait_status ID STATUS: poll `state` until the container reaches STATUS.
+wait_status() {
+	local i
+	for i in $(seq 100); do
+		[ "$(rr state "$1" 2>/dev/null | jq -r .status)" = "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+cap_line() { # cap_line NAME OUTPUT -> hex value of CapNAME
+	sed -n "s/^Cap$1:[[:space:]]*//p" <<<"$2"
+}
+
+# ---------------------------------------------------------------------------
+# CVE-2019-5736 class: the runtime binary through /proc/<pid>/exe
+
+@test "escape: /proc/1/exe of a created container (the runtime) cannot be opened, written or ptraced" {
+	args /bin/true
+	rr create --bundle "$B" "$ID" >/dev/null 2>&1 </dev/null
+	run rr exec "$ID" /bin/sh -c '/bin/probe open /proc/1/exe r; /bin/probe open /proc/1/exe w; /bin/probe open /proc/1/exe path; /bin/probe ptrace 1'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" =~ ^"open r /proc/1/exe: E"(ACCES|PERM|NOENT)$ ]]
+	[[ "${lines[1]}" =~ ^"open w /proc/1/exe: E"(ACCES|PERM|NOENT|TXTBSY)$ ]]
+	[[ "${lines[2]}" =~ ^"open path /proc/1/exe: E"(ACCES|PERM|NOENT)$ ]]
+	[[ "${lines[3]}" =~ ^"ptrace: E"(PERM|SRCH)$ ]]
+}
+
+@test "escape: in a user namespace with all capabilities, /proc/1/exe of the created container is out of reach" {
+	args /bin/true
+	jq_config "$B" '.linux.namespaces += [{"type":"user"}]
+		| .linux.uidMappings = [{"containerID":0,"hostID":200000,"size":65536}]
+		| .linux.gidMappings = [{"containerID":0,"hostID":200000,"size":65536}]
+		| .root.readonly = false'
+	# every capability (inside the namespace) for the container process
+	local all
+	all=$(jq -nc '["CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_DAC_READ_SEARCH","CAP_FOWNER","CAP_FSETID","CAP_KILL","CAP_SETGID","CAP_SETUID","CAP_SETPCAP","CAP_LINUX_IMMUTABLE","CAP_NET_BIND_SERVICE","CAP_NET_BROADCAST","CAP_NET_ADMIN","CAP_NET_RAW","CAP_IPC_LOCK","CAP_IPC_OWNER","CAP_SYS_MODULE","CAP_SYS_RAWIO","CAP_SYS_CHROOT","CAP_SYS_PTRACE","CAP_SYS_PACCT","CAP_SYS_ADMIN","CAP_SYS_BOOT","CAP_SYS_NICE","CAP_SYS_RESOURCE","CAP_SYS_TIME","CAP_SYS_TTY_CONFIG","CAP_MKNOD","CAP_LEASE","CAP_AUDIT_WRITE","CAP_AUDIT_CONTROL","CAP_SETFCAP","CAP_MAC_OVERRIDE","CAP_MAC_ADMIN","CAP_SYSLOG","CAP_WAKE_ALARM","CAP_BLOCK_SUSPEND","CAP_AUDIT_READ","CAP_PERFMON","CAP_BPF","CAP_CHECKPOINT_RESTORE"]')
+	jq_config "$B" '.process.capabilities = {"bounding":$c,"effective":$c,"permitted":$c}' --argjson c "$all"
+	chown -R 200000:200000 "$B/rootfs"
+	rr create --bundle "$B" "$ID" >/dev/null 2>&1 </dev/null
+	run rr exec "$ID" /bin/sh -c '/bin/probe open /proc/1/exe r; /bin/probe open /proc/1/exe w; /bin/probe ptrace 1'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" =~ ^"open r /proc/1/exe: E"(ACCES|PERM|NOENT)$ ]]
+	[[ "${lines[1]}" =~ ^"open w /proc/1/exe: E"(ACCES|PERM|NOENT|TXTBSY)$ ]]
+	[[ "${lines[2]}" =~ ^"ptrace: E"(PERM|SRCH)$ ]]
+}
+
+@test "escape: runtime processes of concurrent execs never expose the host binary through /proc/<pid>/exe" {
+	args /bin/probe scan-exe 4
+	rr create --bundle "$B" "$ID" >"$BATS_TEST_TMPDIR/scan.out" 2>&1 </dev/null
+	rr start "$ID"
+	local i
+	for i in $(seq 30); do
+		rr exec "$ID" /bin/true || true
+	done
+	wait_status "$ID" stopped
+	cat "$BATS_TEST_TMPDIR/scan.out"
+	grep -q '^scan-exe: opened 0 foreign' "$BATS_TEST_TMPDIR/scan.out"
+	! grep -q '^foreign-exe-write: ok' "$BATS_TEST_TMPDIR/scan.out"
+}
+
+# ---------------------------------------------------------------------------
+# CVE-2024-21626 class: leaked fds and a cwd outside the root
+
+@test "escape: only fds 0-2 reach the container, whatever the caller leaks" {
+	args /bin/probe fds
+	run rr run --bundle "$B" "$ID" 5</etc/hostname 7<"$BATS_TEST_TMPDIR" 9>/dev/null
+	[ "$status" -eq 0 ]
+	[ "$output" = "fds: 0 1 2" ]
+}
+
+@test "escape: --preserve-fds passes exactly the requested fds" {
+	args /bin/probe fds
+	run rr run --preserve-fds 2 --bundle "$B" "$ID" 3</etc/hostname 4</etc/hostname 5<"$BATS_TEST_TMPDIR"
+	[ "$status" -eq 0 ]
+	[ "$output" = "fds: 0 1 2 3 4" ]
+}
+
+@test "escape: exec gets only fds 0-2 and a cwd inside the root" {
+	args /bin/sleep 10
+	rr create --bundle "$B" "$ID" >/dev/null 2>&1 </dev/null
+	rr start "$ID"
+	run rr exec "$ID" /bin/probe fds 6</etc/hostname 8<"$BATS_TEST_TMPDIR"
+	[ "$status" -eq 0 ]
+	[ "$output" = "fds: 0 1 2" ]
+	run rr exec "$ID" /bin/probe cwd 8<"$BATS_TEST_TMPDIR"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "cwd: /" ]
+	[ "${lines[2]}" = "cwd-reaches-root: yes" ]
+}
+
+@test "escape: cwd is inside the rootfs" {
+	args /bin/probe cwd
+	jq_config "$B" '.process.cwd = "/tmp"'
+	run rr run --bundle "$B" "$ID" 7<"$BATS_TEST_TMPDIR"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "cwd: /tmp" ]
+	[ "${lines[1]}" = "proc-cwd: /tmp" ]
+	[ "${lines[2]}" = "cwd-reaches-root: yes" ]
+}
+
+@test "escape: process.cwd /proc/self/fd/N never yields a host directory" {
+	local n
+	for n in 3 4 5 6 7 8 9 10; do
+		args /bin/probe cwd
+		jq_config "$B" '.process.cwd = $c' --arg c "/proc/self/fd/$n"
+		run rr run --bundle "$B" "$ID" 7<"$BATS_TEST_TMPDIR" 8<"$BATS_TEST_TMPDIR"
+		echo "fd $n: $status $output"
+		if [ "$status" -eq 0 ]; then
+			[[ "$output" == *"cwd-reaches-root: yes"* ]]
+			[[ "$output" != *"(unreachable)"* ]]
+		fi
+		rr delete --force "$ID" >/dev/null 2>&1 || true
+	done
+}
+
+# ---------------------------------------------------------------------------
+# CVE-2021-30465 class: mount destinations through symlinks, and races on them
+
+@test "escape: a mount destination through a symlink out of the rootfs stays inside it" {
+	local host=$BATS_TEST_TMPDIR/hostdir src=$BATS_TEST_TMPDIR/volume
+	mkdir -p "$host" "$src"
+	mkdir -p "$B/rootfs/mnt"
+	ln -s "$host" "$B/rootfs/mnt/abs"
+	ln -s ../../../../../../../../../../.."$host" "$B/rootfs/mnt/rel"
+	args /bin/sh -c 'echo pwn > /mnt/abs/file && echo pwn > /mnt/rel/file; ls /mnt/abs /mnt/rel'
+	jq_config "$B" '.root.readonly = false | .mounts += [
+		{"destination":"/mnt/abs","type":"bind","source":$s,"options":["rbind","rw"]},
+		{"destination":"/mnt/rel","type":"tmpfs","source":"tmpfs"}]' --arg s "$src"
+	run rr run --bundle "$B" "$ID"
+	echo "$status $output"
+	# Failing is fine; what matters is that nothing reached the host directory.
+	[ -z "$(ls -A "$host")" ]
+}
+
+@test "escape: swapping a mount destination for a symlink during create never mounts or writes on the host" {
+	local host=$BATS_TEST_TMPDIR/hostdir src=$BATS_TEST_TMPDIR/volume
+	mkdir -p "$host" "$src" "$B/rootfs/mnt/vol"
+	args /bin/sh -c 'echo pwn > /mnt/vol/sub/file 2>/dev/null; true'
+	jq_config "$B" '.root.readonly = false | .mounts += [
+		{"destination":"/mnt/vol/sub","type":"bind","source":$s,"options":["rbind","rw"]}]' --arg s "$src"
+	# The attacker: flip rootfs/mnt/vol between a directory and a symlink to the host.
+	(
+		cd "$B/rootfs/mnt"
+		while :; do
+			mkdir -p vol.d/sub && mv -T vol.d vol 2>/dev/null
+			ln -sfn "$host" vol.l && mv -T vol.l vol 2>/dev/null
+			rm -rf vol.d
+		done
+	) &
+	BG_PID=$!
+	local i
+	for i in $(seq 25); do
+		rr run --bundle "$B" "$ID" >/dev/null 2>&1 </dev/null || true
+		rr delete --force "$ID" >/dev/null 2>&1 || true
+		! grep -q " $host " /proc/self/mountinfo
+	done
+	kill "$BG_PID"
+	wait "$BG_PID" 2>/dev/null || true
+	BG_PID=
+	[ -z "$(ls -A "$host")" ]
+}
+
+# ---------------------------------------------------------------------------
+# CVE-2025-31133 / CVE-2025-52565 class: masked paths and /dev/console
+
+# Config using the rootfs's own /dev (no tmpfs), so the image controls it.
+image_dev() {
+	jq_config "$B" '.mounts |= map(select(.destination != "/dev" and .destination != "/dev/pts" and .destination != "/dev/shm" and .destination != "/dev/mqueue"))'
+	mkdir -p "$B/rootfs/dev"
+}
+
+@test "escape: /dev/null replaced by a symlink does not unmask or expose a masked path" {
+	image_dev
+	ln -sfn /proc/sys/kernel/core_pattern "$B/rootfs/dev/null"
+	args /bin/sh -c 'stat -c "%F %t:%T" /proc/kcore; /bin/probe read /proc/kcore; /bin/probe write /proc/kcore "$(cat /proc/sys/kernel/core_pattern)"'
+	run rr run --bundle "$B" "$ID"
+	echo "$status $output"
+	if [ "$status" -eq 0 ]; then
+		[ "${lines[0]}" = "character special file 1:3" ]
+		[ "${lines[1]}" = "read /proc/kcore: 0 bytes" ]
+	fi
+}
+
+@test "escape: /dev/null replaced by another device is refused as a mask" {
+	image_dev
+	mknod -m 666 "$B/rootfs/dev/null" c 1 5 # /dev/zero
+	args /bin/sh -c 'stat -c "%F %t:%T" /proc/kcore; /bin/probe read /proc/kcore'
+	run rr run --bundle "$B" "$ID"
+	echo "$status $output"
+	if [ "$status" -eq 0 ]; then
+		[ "${lines[0]}" = "character special file 1:3" ]
+		[ "${lines[1]}" = "read /proc/kcore: 0 bytes" ]
+	fi
+}
+
+@test "escape: a masked path replaced by a symlink in the image does not redirect the mask" {
+	# /sys/firmware is masked; the image cannot plant a symlink inside sysfs,
+	# but it can for a masked path of its own tree.
+	mkdir -p "$BATS_TEST_TMPDIR/hostdir"
+	ln -s "$BATS_TEST_TMPDIR/hostdir" "$B/rootfs/masked-link"
+	jq_config "$B" '.root.readonly = false | .linux.maskedPaths += ["/masked-link"]'
+	args /bin/sh -c 'echo pwn > /masked-link/file 2>/dev/null; ls -A /masked-link 2>/dev/null; true'
+	run rr run --bundle "$B" "$ID"
+	echo "$status $output"
+	[ -z "$(ls -A "$BATS_TEST_TMPDIR/hostdir")" ]
+}
+
+@test "escape: /dev/console planted as a symlink does not bind the terminal elsewhere" {
+	local cs=$HELPERS/console-socket sock=$BATS_TEST_TMPDIR/console.sock
+	[ -x "$cs" ] || skip "tests/helpers/console-socket not built"
+	image_dev
+	ln -sfn /proc/sys/kernel/core_pattern "$B/rootfs/dev/console"
+	mknod -m 666 "$B/rootfs/dev/null" c 1 3
+	jq_config "$B" '.process.terminal = true'
+	args /bin/sh -c 'stat -c "%F %t" /dev/console; /bin/probe write /proc/sys/kernel/core_pattern "$(cat /proc/sys/kernel/core_pattern)"'
+	"$cs" "$sock" >"$BATS_TEST_TMPDIR/console.out" 2>&1 &
+	BG_PID=$!
+	local i
+	for i in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+	run rr run --console-socket "$sock" --bundle "$B" "$ID"
+	echo "$status $output"
+	wait "$BG_PID" || true
+	BG_PID=
+	cat "$BATS_TEST_TMPDIR/console.out"
+	! grep -q "write /proc/sys/kernel/core_pattern: ok" "$BATS_TEST_TMPDIR/console.out"
+	[ ! -L "$B/rootfs/dev/console" ] || [ "$(readlink "$B/rootfs/dev/console")" = /proc/sys/kernel/core_pattern ]
+}
+
+# ---------------------------------------------------------------------------
+# /proc and /sys: writes that would change the host
+
+@test "escape: default masked and read-only paths block host-changing /proc and /sys writes" {
+	args /bin/sh -c '
+		for p in /proc/sys/kernel/core_pattern /proc/sysrq-trigger /proc/sys/vm/drop_caches /proc/sys/kernel/modprobe /proc/irq/default_smp_affinity /sys/kernel/uevent_helper /sys/kernel/mm/transparent_hugepage/enabled /sys/power/state; do
+			[ -e $p ] && /bin/probe open $p w
+		done
+		for p in /proc/kcore /proc/keys /proc/timer_list /proc/sched_debug; do
+			[ -e $p ] && /bin/probe read $p
+		done
+		ls -A /sys/firmware | wc -l; ls -A /proc/acpi 2>/dev/null | wc -l'
+	run rr run --bundle "$B" "$ID"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	! grep -E '^open w .*: ok$' <<<"$output"
+	! grep -E '^read .*: [1-9][0-9]* bytes$' <<<"$output"
+	[ "$(grep -c '^open w' <<<"$output")" -ge 4 ]
+	[ "${lines[-2]}" = 0 ]
+	[ "${lines[-1]}" = 0 ]
+}
+
+# ---------------------------------------------------------------------------
+# Capabilities (CVE-2022-29162 class: no inheritable leak) and identity
+
+caps_run() {
+	args /bin/sh -c 'grep -E "^(Cap|Groups|NoNewPrivs)" /proc/self/status'
+	run rr run --bundle "$B" "$ID"
+	echo "$output"
+}
+
+@test "caps: root with the template set: exactly those, nothing inheritable or ambient" {
+	caps_run
+	[ "$status" -eq 0 ]
+	[ "$(cap_line Bnd "$output")" = 0000000020000420 ]
+	[ "$(cap_line Eff "$output")" = 0000000020000420 ]
+	[ "$(cap_line Prm "$output")" = 0000000020000420 ]
+	[ "$(cap_line Inh "$output")" = 0000000000000000 ]
+	[ "$(cap_line Amb "$output")" = 0000000000000000 ]
+}
+
+@test "caps: empty bounding set drops everything" {
+	jq_config "$B" '.process.capabilities = {"bounding":[],"effective":[],"permitted":[]}'
+	caps_run
+	[ "$status" -eq 0 ]
+	[ "$(cap_line Bnd "$output")" = 0000000000000000 ]
+	[ "$(cap_line Eff "$output")" = 0000000000000000 ]
+	[ "$(cap_line Prm "$output")" = 0000000000000000 ]
+}
+
+@test "caps: non-root user without ambient ends with no effective/permitted/inheritable caps" {
+	jq_config "$B" '.process.user = {"uid":1000,"gid":1000}'
+	caps_run
+	[ "$status" -eq 0 ]
+	[ "$(cap_line Bnd "$output")" = 0000000020000420 ]
+	[ "$(cap_line Eff "$output")" = 0000000000000000 ]
+	[ "$(cap_line Prm "$output")" = 0000000000000000 ]
+	[ "$(cap_line Inh "$output")" = 0000000000000000 ]
+}
+
+@test "caps: ambient with inheritable and permitted survives the switch to a non-root user" {
+	jq_config "$B" '.process.user = {"uid":1000,"gid":1000}
+		| .process.capabilities = {"bounding":["CAP_NET_BIND_SERVICE"],"effective":["CAP_NET_BIND_SERVICE"],"permitted":["CAP_NET_BIND_SERVICE"],"inheritable":["CAP_NET_BIND_SERVICE"],"ambient":["CAP_NET_BIND_SERVICE"]}'
+	caps_run
+	[ "$status" -eq 0 ]
+	[ "$(cap_line Amb "$output")" = 0000000000000400 ]
+	[ "$(cap_line Eff "$output")" = 0000000000000400 ]
+	[ "$(cap_line Prm "$output")" = 0000000000000400 ]
+	[ "$(cap_line Inh "$output")" = 0000000000000400 ]
+	[ "$(cap_line Bnd "$output")" = 0000000000000400 ]
+}
+
+@test "caps: ambient without inheritable is not granted" {
+	jq_config "$B" '.process.user = {"uid":1000,"gid":1000}
+		| .process.capabilities = {"bounding":["CAP_NET_BIND_SERVICE"],"effective":["CAP_NET_BIND_SERVICE"],"permitted":["CAP_NET_BIND_SERVICE"],"ambient":["CAP_NET_BIND_SERVICE"]}'
+	caps_run
+	if [ "$status" -eq 0 ]; then
+		[ "$(cap_line Amb "$output")" = 0000000000000000 ]
+		[ "$(cap_line Eff "$output")" = 0000000000000000 ]
+	else
+		[[ "$output" == *ambient* ]]
+	fi
+}
+
+@test "caps: inheritable only as configured, never the bounding set (CVE-2022-29162)" {
+	jq_config "$B" '.process.user = {"uid":1000,"gid":1000}
+		| .process.capabilities.inheritable = ["CAP_KILL"]'
+	caps_run
+	[ "$status" -eq 0 ]
+	[ "$(cap_line Inh "$output")" = 0000000000000020 ]
+	[ "$(cap_line Eff "$output")" = 0000000000000000 ]
+	[ "$(cap_line Amb "$output")" = 0000000000000000 ]
+}
+
+@test "identity: additionalGids replace the runtime's groups" {
+	jq_config "$B" '.process.user = {"uid":1000,"gid":1000,"additionalGids":[10,20]}'
+	caps_run
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ Groups:[[:space:]]*10\ 20[[:space:]]*($|$'\n') ]]
+}
+
+@test "identity: no additionalGids means no supplementary groups" {
+	jq_config "$B" '.process.user = {"uid":1000,"gid":1000}'
+	caps_run
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ Groups:[[:space:]]*($|$'\n') ]]
+}
+
+@test "identity: supplementary groups inside a user namespace" {
+	jq_config "$B" '.linux.namespaces += [{"type":"user"}]
+		| .linux.uidMappings = [{"containerID":0,"hostID":200000,"size":65536}]
+		| .linux.gidMappings = [{"containerID":0,"hostID":200000,"size":65536}]
+		| .process.user = {"uid":1000,"gid":1000,"additionalGids":[5,7]}'
+	chown -R 200000:200000 "$B/rootfs"
+	args /bin/sh -c 'grep ^Groups /proc/self/status; cat /proc/self/setgroups; cat /proc/self/gid_map'
+	run rr run --bundle "$B" "$ID"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" =~ Groups:[[:space:]]*5\ 7[[:space:]]*$ ]]
+	[ "${lines[1]}" = allow ]
+}
+
+# ---------------------------------------------------------------------------
+# LSM requests on a host without that LSM: a clear error, nothing left behind
+
+lsm_fails() { # lsm_fails JQ-FILTER EXPECTED-SUBSTRING
+	jq_config "$B" "$1"
+	run rr run --bundle "$B" "$ID"
+	echo "$status $output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"$2"* ]]
+	[ ! -e "$RR_ROOT/$ID" ]
+}
+
+@test "lsm: apparmorProfile on a host without AppArmor is a clear error" {
+	[ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ] || skip "AppArmor is enabled here"
+	lsm_fails '.process.apparmorProfile = "redrun-test"' '.process.apparmorProfile: `redrun-test` requested but AppArmor is not enabled'
+}
+
+@test "lsm: selinuxLabel and mountLabel on a host without SELinux are clear errors" {
+	[ ! -e /sys/fs/selinux/enforce ] || skip "SELinux is enabled here"
+	lsm_fails '.process.selinuxLabel = "system_u:system_r:container_t:s0"' '.process.selinuxLabel: `system_u:system_r:container_t:s0` requested but SELinux is not enabled'
+	jq_config "$B" 'del(.process.selinuxLabel)'
+	lsm_fails '.linux.mountLabel = "system_u:object_r:container_file_t:s0"' '.linux.mountLabel: `system_u:object_r:container_file_t:s0` requested but SELinux is not enabled'
+}
