@@ -110,6 +110,30 @@ uint32_t rr_scmp_flag_by_name(const char *name)
   return 0;
 }
 
+const struct rr_scmp_action *rr_scmp_action_at(size_t i)
+{
+  return i < RR_ARRAY_SIZE(actions) ? &actions[i] : NULL;
+}
+
+const char *rr_scmp_op_name_at(size_t i)
+{
+  return i < RR_ARRAY_SIZE(ops) ? ops[i].name : NULL;
+}
+
+const struct rr_scmp_arch *rr_scmp_arch_at(size_t i)
+{
+  return i < RR_ARRAY_SIZE(archs) ? &archs[i] : NULL;
+}
+
+const char *rr_scmp_flag_name_at(size_t i, uint32_t *flag)
+{
+  if (i >= RR_ARRAY_SIZE(flags))
+    return NULL;
+  if (flag != NULL)
+    *flag = flags[i].flag;
+  return flags[i].name;
+}
+
 static bool is_notify(const struct rr_scmp_action *a)
 {
   return a->ret == SECCOMP_RET_USER_NOTIF;

@@ -3,6 +3,7 @@
 #define RR_TABLES_SECCOMP_NAMES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "libredrun/core/error.h"
@@ -44,6 +45,13 @@ enum rr_scmp_op rr_scmp_op_by_name(const char *name);
 const struct rr_scmp_arch *rr_scmp_arch_by_name(const char *name);
 /* SECCOMP_FILTER_FLAG_* bit by OCI name, 0 when unknown. */
 uint32_t rr_scmp_flag_by_name(const char *name);
+
+/* The whole vocabulary in table order, for the features document; NULL past
+ * the end (rr_scmp_flag_name_at also gives the flag's bit). */
+const struct rr_scmp_action *rr_scmp_action_at(size_t i);
+const char *rr_scmp_op_name_at(size_t i);
+const struct rr_scmp_arch *rr_scmp_arch_at(size_t i);
+const char *rr_scmp_flag_name_at(size_t i, uint32_t *flag);
 
 /* Largest errno the ERRNO action can carry (the kernel clamps to MAX_ERRNO). */
 #define RR_SCMP_ERRNO_MAX 4095
