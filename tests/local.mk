@@ -51,7 +51,8 @@ BATS_TESTS += \
 	tests/bats/cli.bats \
 	tests/bats/spec.bats \
 	tests/bats/rp2oci.bats \
-	tests/bats/rp2oci-errors.bats
+	tests/bats/rp2oci-errors.bats \
+	tests/bats/features.bats
 EXTRA_DIST += $(BATS_TESTS) tests/run-bats.sh tests/bats/helpers.bash tests/bats/bundle-config.json
 include $(top_srcdir)/tests/bench/local.mk
 

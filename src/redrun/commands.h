@@ -35,6 +35,7 @@ extern const struct rr_command rr_commands[];
 
 /* One function per command, each in cmd_<name>.c. */
 int rr_cmd_spec(int argc, char **argv, const struct rr_global *g, struct rr_error **err);
+int rr_cmd_features(int argc, char **argv, const struct rr_global *g, struct rr_error **err);
 int rr_cmd_version(int argc, char **argv, const struct rr_global *g, struct rr_error **err);
 
 /* Print the usage of the whole program. */

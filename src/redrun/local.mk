@@ -5,6 +5,7 @@ redrun_SOURCES = \
 	src/redrun/commands.c \
 	src/redrun/main.c \
 	src/redrun/cmd_version.c \
-	src/redrun/cmd_spec.c
+	src/redrun/cmd_spec.c \
+	src/redrun/cmd_features.c
 redrun_LDADD = librros.a librrcore.a libocispec-lite.a librrcore.a \
 	$(YAJL_LIBS) $(JSONC_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS)
