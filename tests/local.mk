@@ -62,3 +62,4 @@ tests_unit_test_ocispec_LDADD = $(UNIT_LDADD)
 UNIT_TESTS += tests/unit/test_ocispec
 EXTRA_DIST += tests/data
 include $(top_srcdir)/tests/engines/local.mk
+include $(top_srcdir)/tests/fuzz/local.mk

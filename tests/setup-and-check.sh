@@ -8,8 +8,8 @@ cd "$top"
 contrib/install-deps.sh --all
 ./autogen.sh >/dev/null
 build=${BUILD_DIR:-$top/build}
-rm -rf "$build" "$build-asan"
-mkdir -p "$build" "$build-asan"
+rm -rf "$build" "$build-asan" "$build-fuzz"
+mkdir -p "$build" "$build-asan" "$build-fuzz"
 
 echo "== build (-Werror), generated sources up to date, make check"
 (cd "$build" && "$top/configure" --enable-werror >/dev/null && make -j"$(nproc)" >/dev/null &&
@@ -23,5 +23,9 @@ echo "== engine suite (podman, containerd) with runc"
 echo "== ASan/UBSan build, unit tests"
 (cd "$build-asan" && "$top/configure" --enable-werror --enable-sanitizers >/dev/null &&
 	make -j"$(nproc)" >/dev/null && make check TESTS='$(UNIT_TESTS)' VERBOSE=1)
+
+echo "== libFuzzer: OCI parser and generator, 60 s under ASan/UBSan"
+(cd "$build-fuzz" && CC=clang "$top/configure" --enable-fuzzing --enable-sanitizers >/dev/null &&
+	make -j"$(nproc)" tests/fuzz/fuzz_config >/dev/null && make fuzz FUZZ_SECONDS=60)
 
 echo "== all checks passed"
