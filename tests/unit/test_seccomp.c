@@ -251,6 +251,13 @@ static void test_actions(void)
   TAP_OK(sc && exited(run_filtered(sc, -1, body_getppid), 0), "LOG allows, with flags");
   rr_seccomp_free(sc);
 
+  sc = prepare("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":["
+               "\"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\"],\"syscalls\":[{\"names\":[\"uname\"],"
+               "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":12}]}");
+  TAP_OK(sc && exited(run_filtered(sc, -1, body_uname_errno), 12),
+         "WAIT_KILLABLE_RECV without a listener is dropped, filter loads");
+  rr_seccomp_free(sc);
+
   /* TRACE without a tracer: the kernel fails the call with ENOSYS. */
   sc = prepare("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"uname\"],"
                "\"action\":\"SCMP_ACT_TRACE\",\"errnoRet\":3}]}");
@@ -440,10 +447,11 @@ static int notify_body(void)
 
 static void test_notify(void)
 {
-  struct rr_seccomp *sc =
-      prepare("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/run/x.sock\","
-              "\"listenerMetadata\":\"hello meta\",\"syscalls\":[{\"names\":[\"uname\"],"
-              "\"action\":\"SCMP_ACT_NOTIFY\"}]}");
+  struct rr_seccomp *sc = prepare(
+      "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/run/x.sock\","
+      "\"listenerMetadata\":\"hello meta\","
+      "\"flags\":[\"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\"],\"syscalls\":[{\"names\":[\"uname\"],"
+      "\"action\":\"SCMP_ACT_NOTIFY\"}]}");
   TAP_OK(sc && rr_seccomp_wants_listener(sc), "notify profile wants a listener");
   if (sc == NULL)
     return;

@@ -20,6 +20,9 @@
 #include "libredrun/os/security/seccomp.h"
 #include "libredrun/os/security/seccomp_internal.h"
 
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
 #ifndef SECCOMP_FILTER_FLAG_TSYNC_ESRCH
 #define SECCOMP_FILTER_FLAG_TSYNC_ESRCH (1UL << 4)
 #endif
@@ -261,6 +264,12 @@ int rr_seccomp_prepare(const oci_seccomp *s, struct rr_seccomp **out, struct rr_
   for (size_t i = 0; i < s->syscalls_len; i++)
     if (rr_scmp_action_by_name(s->syscalls[i]->action)->ret == SECCOMP_RET_USER_NOTIF)
       sc->notify = true;
+  /* The kernel accepts WAIT_KILLABLE_RECV only with a listener; it has no
+   * meaning without one. */
+  if (!sc->notify && (sc->flags & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)) {
+    rr_debug("seccomp: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV ignored without SCMP_ACT_NOTIFY");
+    sc->flags &= ~(unsigned int)SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+  }
   if (sc->notify) {
     sc->listener_path = rr_xstrdup(s->listener_path);
     sc->listener_metadata = s->listener_metadata ? rr_xstrdup(s->listener_metadata) : NULL;
