@@ -63,3 +63,9 @@ UNIT_TESTS += tests/unit/test_ocispec
 EXTRA_DIST += tests/data
 include $(top_srcdir)/tests/engines/local.mk
 include $(top_srcdir)/tests/fuzz/local.mk
+
+check_PROGRAMS += tests/unit/test_rp2oci_expand
+tests_unit_test_rp2oci_expand_SOURCES = tests/unit/test_rp2oci_expand.c tests/unit/tap.h
+tests_unit_test_rp2oci_expand_LDADD = librp2oci.a $(UNIT_LDADD) $(YAML_LIBS)
+UNIT_TESTS += tests/unit/test_rp2oci_expand
+include $(top_srcdir)/tests/fuzz/rp2oci.mk

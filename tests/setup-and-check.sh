@@ -28,4 +28,8 @@ echo "== libFuzzer: OCI parser and generator, 60 s under ASan/UBSan"
 (cd "$build-fuzz" && CC=clang "$top/configure" --enable-fuzzing --enable-sanitizers >/dev/null &&
 	make -j"$(nproc)" tests/fuzz/fuzz_config >/dev/null && make fuzz FUZZ_SECONDS=60)
 
+echo "== libFuzzer: rp2oci YAML loader and \$VAR expander, 30 s each under ASan/UBSan"
+(cd "$build-fuzz" && make -j"$(nproc)" tests/fuzz/fuzz_redpak_yaml tests/fuzz/fuzz_redpak_expand >/dev/null &&
+	make fuzz-redpak FUZZ_SECONDS=30)
+
 echo "== all checks passed"

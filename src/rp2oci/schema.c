@@ -50,15 +50,6 @@ const char *const rp_share_names[] = {"all", "user", "cgroup", "ipc", "pid", "ne
 
 const char *const rp_cg_section_names[] = {"cpuset", "mem", "cpu", "io", "pids", NULL};
 
-/* red-pak key names per section, in the index order of rp_cg_files */
-static const char *const cg_keys[RP_CG_NSECTIONS][RP_CG_MAXKEYS] = {
-    [RP_CG_CPUSET] = {"cpus", "mems", "cpus_partition"},
-    [RP_CG_MEM] = {"min", "low", "high", "max", "swap_high", "swap_max", "oom_group"},
-    [RP_CG_CPU] = {"weight", "weight_nice", "max"},
-    [RP_CG_IO] = {"weight", "max", "cost_qos", "cost_model"},
-    [RP_CG_PIDS] = {"max"},
-};
-
 const char *const rp_cg_files[RP_CG_NSECTIONS][RP_CG_MAXKEYS] = {
     [RP_CG_CPUSET] = {"cpuset.cpus", "cpuset.mems", "cpuset.cpus.partition"},
     [RP_CG_MEM] = {"memory.min", "memory.low", "memory.high", "memory.max", "memory.swap.high",
@@ -68,21 +59,22 @@ const char *const rp_cg_files[RP_CG_NSECTIONS][RP_CG_MAXKEYS] = {
     [RP_CG_PIDS] = {"pids.max"},
 };
 
-#define CGF(sec, i)                                                                                \
+/* red-pak key names, in the index order of rp_cg_files */
+#define CGF(name, i)                                                                               \
   {                                                                                                \
-    .key = cg_keys[sec][i], .type = RP_F_STR, .off = offsetof(struct rp_cg_map, v[i])              \
+    .key = (name), .type = RP_F_STR, .off = offsetof(struct rp_cg_map, v[i])                       \
   }
 
-static const struct rp_field cpuset_fields[] = {CGF(RP_CG_CPUSET, 0), CGF(RP_CG_CPUSET, 1),
-                                                CGF(RP_CG_CPUSET, 2), FEND};
+static const struct rp_field cpuset_fields[] = {CGF("cpus", 0), CGF("mems", 1),
+                                                CGF("cpus_partition", 2), FEND};
 static const struct rp_field mem_fields[] = {
-    CGF(RP_CG_MEM, 0), CGF(RP_CG_MEM, 1), CGF(RP_CG_MEM, 2), CGF(RP_CG_MEM, 3),
-    CGF(RP_CG_MEM, 4), CGF(RP_CG_MEM, 5), CGF(RP_CG_MEM, 6), FEND};
-static const struct rp_field cpu_fields[] = {CGF(RP_CG_CPU, 0), CGF(RP_CG_CPU, 1),
-                                             CGF(RP_CG_CPU, 2), FEND};
-static const struct rp_field io_fields[] = {CGF(RP_CG_IO, 0), CGF(RP_CG_IO, 1), CGF(RP_CG_IO, 2),
-                                            CGF(RP_CG_IO, 3), FEND};
-static const struct rp_field pids_fields[] = {CGF(RP_CG_PIDS, 0), FEND};
+    CGF("min", 0),       CGF("low", 1),      CGF("high", 2),      CGF("max", 3),
+    CGF("swap_high", 4), CGF("swap_max", 5), CGF("oom_group", 6), FEND};
+static const struct rp_field cpu_fields[] = {CGF("weight", 0), CGF("weight_nice", 1), CGF("max", 2),
+                                             FEND};
+static const struct rp_field io_fields[] = {CGF("weight", 0), CGF("max", 1), CGF("cost_qos", 2),
+                                            CGF("cost_model", 3), FEND};
+static const struct rp_field pids_fields[] = {CGF("max", 0), FEND};
 
 static const struct rp_schema cg_schemas[RP_CG_NSECTIONS] = {
     {sizeof(struct rp_cg_map), cpuset_fields}, {sizeof(struct rp_cg_map), mem_fields},
