@@ -24,6 +24,9 @@ echo "== ASan/UBSan build, unit tests"
 (cd "$build-asan" && "$top/configure" --enable-werror --enable-sanitizers >/dev/null &&
 	make -j"$(nproc)" >/dev/null && make check TESTS='$(UNIT_TESTS)' VERBOSE=1)
 
+echo "== make distcheck: the tarball builds out of tree and passes the unit tests"
+(cd "$build" && make distcheck TESTS='$(UNIT_TESTS)' >distcheck.log 2>&1) || { tail -50 "$build/distcheck.log"; exit 1; }
+
 echo "== libFuzzer: OCI parser and generator, 60 s under ASan/UBSan"
 (cd "$build-fuzz" && CC=clang "$top/configure" --enable-fuzzing --enable-sanitizers >/dev/null &&
 	make -j"$(nproc)" tests/fuzz/fuzz_config >/dev/null && make fuzz FUZZ_SECONDS=60)
