@@ -153,3 +153,48 @@ golden() {
 @test "golden: single-smack-dwp-ns" {
 	golden single-smack-dwp-ns
 }
+
+# The contrib templates as red-pak would lay them down (contrib/redpak/mknode.sh),
+# two levels (system + app) and three (system + platform + app), normal and admin.
+tmpl() {
+	local name=$1 levels=$2 mode=$3 t=$BATS_TEST_TMPDIR/tree
+	local mk=$TESTS_SRCDIR/../contrib/redpak/mknode.sh tp=$TESTS_SRCDIR/../contrib/redpak/templates
+	local leaf=$t/var/redpak
+	"$mk" --alias system --name system-uuid --config "$tp/root-normal.yaml" \
+		--admin "$tp/root-admin.yaml" "$leaf"
+	if [ "$levels" = 3 ]; then
+		leaf=$leaf/platform
+		"$mk" --alias platform --name platform-uuid --config "$tp/platform-normal.yaml" \
+			--admin "$tp/platform-admin.yaml" "$leaf"
+	fi
+	leaf=$leaf/app
+	"$mk" --alias app --name app-uuid --config "$tp/leaf-normal.yaml" --admin "$tp/leaf-admin.yaml" "$leaf"
+	local args=(--redpath "$leaf" --bundle "$t/bundle")
+	[ "$mode" = admin ] && args=(--admin "${args[@]}")
+	run rp2oci_env "$RP2OCI" "${args[@]}" -- /bin/sh -c 'echo hello'
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	jq -S . "$t/bundle/config.json" | sed -e "s|$t|@TREE@|g" >"$BATS_TEST_TMPDIR/got.json"
+	local want=$TESTS_SRCDIR/rp2oci/templates/$name.json
+	[ -z "${RP2OCI_REGEN:-}" ] || cp "$BATS_TEST_TMPDIR/got.json" "$want"
+	diff -u "$want" "$BATS_TEST_TMPDIR/got.json"
+	# the skeleton: nothing but mount points and the Symlink exports
+	[ "$(readlink "$t/bundle/rootfs/home/app")" = /nodes/_private ]
+	[ "$(readlink "$t/bundle/rootfs/usr/lib/rpm")" = /lib/rpm ]
+	[ -z "$(find "$t/bundle/rootfs" -type f -size +0)" ]
+}
+
+@test "templates: system + app, normal" {
+	tmpl 2-normal 2 normal
+}
+
+@test "templates: system + app, admin" {
+	tmpl 2-admin 2 admin
+}
+
+@test "templates: system + platform + app, normal" {
+	tmpl 3-normal 3 normal
+}
+
+@test "templates: system + platform + app, admin" {
+	tmpl 3-admin 3 admin
+}

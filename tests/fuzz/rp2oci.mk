@@ -17,7 +17,6 @@ tests_fuzz_fuzz_redpak_expand_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_redpak_expand_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_redpak_expand_LDADD = librrcore.a $(YAML_LIBS)
 
-FUZZ_SECONDS ?= 60
 fuzz-redpak: tests/fuzz/fuzz_redpak_yaml tests/fuzz/fuzz_redpak_expand
 	$(top_srcdir)/tests/fuzz/run-fuzz-redpak.sh ./tests/fuzz/fuzz_redpak_yaml $(FUZZ_SECONDS)
 	$(top_srcdir)/tests/fuzz/run-fuzz-redpak.sh ./tests/fuzz/fuzz_redpak_expand $(FUZZ_SECONDS)
