@@ -49,11 +49,12 @@ tests_helpers_fsrun_LDADD = librros.a $(UNIT_LDADD)
 # Integration tests need root; each .bats file skips with a reason otherwise.
 BATS_TESTS += \
 	tests/bats/cli.bats \
+	tests/bats/rootfs.bats \
 	tests/bats/spec.bats \
 	tests/bats/rp2oci.bats \
 	tests/bats/rp2oci-errors.bats \
 	tests/bats/features.bats
-EXTRA_DIST += $(BATS_TESTS) tests/run-bats.sh tests/bats/helpers.bash tests/bats/bundle-config.json
+EXTRA_DIST += $(BATS_TESTS) tests/run-bats.sh tests/bats/helpers.bash tests/bats/bundle-config.json tests/bats/fs_helpers.bash
 include $(top_srcdir)/tests/bench/local.mk
 
 check_PROGRAMS += tests/unit/test_ocispec

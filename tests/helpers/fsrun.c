@@ -7,7 +7,8 @@
  * fallback walk (--no-openat2).
  * With --userns the container also gets a user namespace mapping 0-65535 to
  * host ids 100000-165535 (devices are then bind-mounted, sysfs may fall back).
- *   fsrun [--no-pivot] [--no-openat2] [--userns] BUNDLE
+ * --terminal binds a pty slave of the container's devpts onto /dev/console.
+ *   fsrun [--no-pivot] [--no-openat2] [--userns] [--terminal] BUNDLE
  */
 #include "config.h"
 
@@ -51,6 +52,21 @@ static int fail(struct rr_error *err)
   return 125;
 }
 
+static bool terminal;
+
+/* A pty from the container's own devpts, its slave bound onto /dev/console
+ * (stdio is left alone: the tests only look at the mount). */
+static int setup_console(struct rr_error **err)
+{
+  int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0)
+    return rr_fail_errno(err, "open /dev/ptmx");
+  int slave = open(ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (slave < 0)
+    return rr_fail_errno(err, "open the pty slave");
+  return rr_fs_setup_console(slave, err);
+}
+
 /* In the container's namespaces: pid 1 of a new pid namespace when asked. */
 static int run_child(oci_config *cfg, struct rr_fs_plan *plan, int flags)
 {
@@ -64,6 +80,8 @@ static int run_child(oci_config *cfg, struct rr_fs_plan *plan, int flags)
     return 125;
   if (pid == 0) {
     if (rr_fs_setup_root(plan, NULL, NULL, &err) < 0)
+      _exit(fail(err));
+    if (terminal && setup_console(&err) < 0)
       _exit(fail(err));
     if (chdir(cfg->process->cwd ? cfg->process->cwd : "/") < 0) {
       perror("fsrun: chdir");
@@ -93,11 +111,13 @@ int main(int argc, char **argv)
       rr_fs_resolve_force_fallback(true);
     else if (strcmp(argv[i], "--userns") == 0)
       opts.in_user_ns = true;
+    else if (strcmp(argv[i], "--terminal") == 0)
+      opts.terminal = true;
     else
       break;
   }
   if (i != argc - 1) {
-    fprintf(stderr, "usage: fsrun [--no-pivot] [--no-openat2] [--userns] BUNDLE\n");
+    fprintf(stderr, "usage: fsrun [--no-pivot] [--no-openat2] [--userns] [--terminal] BUNDLE\n");
     return 125;
   }
   const char *bundle = argv[i];
@@ -116,7 +136,7 @@ int main(int argc, char **argv)
     if (ns && ns->clone_flag != CLONE_NEWUSER && cfg->linux->namespaces[n]->path == NULL)
       flags |= ns->clone_flag;
   }
-  opts.terminal = false;
+  terminal = opts.terminal;
   struct rr_fs_plan *plan = NULL;
   if (rr_fs_plan_new(cfg, bundle, &opts, &plan, &err) < 0)
     return fail(err);

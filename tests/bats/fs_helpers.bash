@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: Apache-2.0
+# Shared by the root filesystem tests (rootfs, mounts, devices, hostile-rootfs).
+
+FSRUN=${FSRUN:-${TESTS_BUILDDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}/helpers/fsrun}
+
+fs_setup() {
+	requires root busybox jq
+	common_setup
+	[ -x "$FSRUN" ] || skip "needs tests/helpers/fsrun (built by make check)"
+	B=$BATS_TEST_TMPDIR/b
+	HOSTDIR=$BATS_TEST_TMPDIR/host
+	mkdir -p "$HOSTDIR"
+}
+
+# Nothing the test did may stay mounted on the host.
+fs_teardown() {
+	local leaked
+	leaked=$(grep -F " $BATS_TEST_TMPDIR" /proc/self/mountinfo || true)
+	[ -z "$leaked" ] || {
+		echo "leaked mounts: $leaked"
+		return 1
+	}
+}
+
+# ctr_run DIR [fsrun options]: run the bundle. `redrun run` once the runtime
+# has it (and no fsrun option is asked), the rootfs driver otherwise.
+ctr_run() {
+	local d=$1
+	shift
+	if [ $# -eq 0 ] && [ -z "${RR_FS_DRIVER:-}" ] && "$REDRUN" run --help >/dev/null 2>&1; then
+		"$REDRUN" --root "$RR_ROOT" run --bundle "$d" "rfs$BATS_TEST_NUMBER-$$"
+	else
+		"$FSRUN" "$@" "$d"
+	fi
+}
+
+# bundle_sh SCRIPT: the test bundle at $B running `sh -c SCRIPT`
+bundle_sh() {
+	make_bundle "$B" sh -c "$1"
+}
+
+# add_mount JSON: append one entry to .mounts
+add_mount() {
+	jq_config "$B" '.mounts += [$m]' --argjson m "$1"
+}
+
+# mnt_line MOUNTPOINT: the mountinfo line of MOUNTPOINT in $output (last one wins)
+mnt_line() {
+	printf '%s\n' "$output" | awk -v mp="$1" '$5 == mp { l = $0 } END { print l }'
+}
+
+# the host must not have gained anything in $HOSTDIR
+host_untouched() {
+	[ -z "$(ls -A "$HOSTDIR")" ] || {
+		echo "host dir changed:"
+		ls -laR "$HOSTDIR"
+		return 1
+	}
+}
