@@ -50,6 +50,7 @@ tests_helpers_fsrun_LDADD = librros.a $(UNIT_LDADD)
 BATS_TESTS += \
 	tests/bats/cli.bats \
 	tests/bats/rootfs.bats \
+	tests/bats/mounts.bats \
 	tests/bats/spec.bats \
 	tests/bats/rp2oci.bats \
 	tests/bats/rp2oci-errors.bats \

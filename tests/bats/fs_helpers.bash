@@ -12,8 +12,18 @@ fs_setup() {
 	mkdir -p "$HOSTDIR"
 }
 
+# userns_bundle: move $B where ids mapped into a user namespace can reach it
+# (the bats temporary directory is private to root).
+userns_bundle() {
+	USERNS_DIR=$(mktemp -d /tmp/rr-userns-XXXXXX)
+	chmod 755 "$USERNS_DIR"
+	mv "$B" "$USERNS_DIR/b"
+	B=$USERNS_DIR/b
+}
+
 # Nothing the test did may stay mounted on the host.
 fs_teardown() {
+	if [ -n "${USERNS_DIR:-}" ]; then rm -rf "$USERNS_DIR"; fi
 	local leaked
 	leaked=$(grep -F " $BATS_TEST_TMPDIR" /proc/self/mountinfo || true)
 	[ -z "$leaked" ] || {
