@@ -51,6 +51,8 @@ BATS_TESTS += \
 	tests/bats/cli.bats \
 	tests/bats/rootfs.bats \
 	tests/bats/mounts.bats \
+	tests/bats/devices.bats \
+	tests/bats/hostile-rootfs.bats \
 	tests/bats/spec.bats \
 	tests/bats/rp2oci.bats \
 	tests/bats/rp2oci-errors.bats \
