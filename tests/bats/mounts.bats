@@ -168,6 +168,30 @@ teardown() {
 	[[ "$output" == */sys/fs/cgroup/cgroup.procs* ]]
 }
 
+@test "cgroup2 without a cgroup namespace: the container's own cgroup is bound as the root" {
+	local cg2
+	cg2=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
+	[ -n "$cg2" ] || skip "needs a cgroup2 hierarchy"
+	CGDIR=$cg2/rr-rootfs-test-$$
+	mkdir "$CGDIR"
+	bundle_sh 'cat /proc/self/mountinfo; ls /sys/fs/cgroup/cgroup.procs'
+	jq_config "$B" '.mounts += [{destination: "/sys/fs/cgroup", type: "cgroup2", source: "cgroup2", options: ["nosuid", "nodev", "noexec"]}]'
+	run ctr_run "$B" --cgroup "/rr-rootfs-test-$$"
+	rmdir "$CGDIR"
+	[ "$status" -eq 0 ]
+	[[ "$(mnt_line /sys/fs/cgroup)" =~ ^[0-9]+\ [0-9]+\ [0-9:]+\ /rr-rootfs-test-$$\ /sys/fs/cgroup\ rw,nosuid,nodev,noexec.*\ -\ cgroup2\  ]]
+}
+
+@test "mqueue in a user namespace without an ipc namespace: the host's bound" {
+	mountpoint -q /dev/mqueue || skip "the host has no /dev/mqueue to bind"
+	bundle_sh 'cat /proc/self/mountinfo'
+	jq_config "$B" '.linux.namespaces |= map(select(.type != "ipc"))'
+	userns_bundle
+	run ctr_run "$B" --userns
+	[ "$status" -eq 0 ]
+	[[ "$(mnt_line /dev/mqueue)" =~ nosuid,nodev,noexec.*\ -\ mqueue\  ]]
+}
+
 @test "cgroup (v1 name) is mounted as the cgroup2 hierarchy" {
 	grep -q " - cgroup2 " /proc/self/mountinfo || skip "needs a cgroup2 hierarchy"
 	bundle_sh 'cat /proc/self/mountinfo'

@@ -7,8 +7,9 @@
  * fallback walk (--no-openat2).
  * With --userns the container also gets a user namespace mapping 0-65535 to
  * host ids 100000-165535 (devices are then bind-mounted, sysfs may fall back).
- * --terminal binds a pty slave of the container's devpts onto /dev/console.
- *   fsrun [--no-pivot] [--no-openat2] [--userns] [--terminal] BUNDLE
+ * --terminal binds a pty slave of the container's devpts onto /dev/console;
+ * --cgroup passes the container's cgroup path (the process is not moved).
+ *   fsrun [--no-pivot] [--no-openat2] [--userns] [--terminal] [--cgroup PATH] BUNDLE
  */
 #include "config.h"
 
@@ -113,11 +114,15 @@ int main(int argc, char **argv)
       opts.in_user_ns = true;
     else if (strcmp(argv[i], "--terminal") == 0)
       opts.terminal = true;
+    else if (strcmp(argv[i], "--cgroup") == 0 && i + 1 < argc)
+      opts.cgroup_path = argv[++i];
     else
       break;
   }
   if (i != argc - 1) {
-    fprintf(stderr, "usage: fsrun [--no-pivot] [--no-openat2] [--userns] [--terminal] BUNDLE\n");
+    fprintf(stderr,
+            "usage: fsrun [--no-pivot] [--no-openat2] [--userns] [--terminal] [--cgroup PATH] "
+            "BUNDLE\n");
     return 125;
   }
   const char *bundle = argv[i];
