@@ -46,6 +46,16 @@ check_PROGRAMS += tests/helpers/fsrun
 tests_helpers_fsrun_SOURCES = tests/helpers/fsrun.c
 tests_helpers_fsrun_LDADD = librros.a $(UNIT_LDADD)
 
+check_PROGRAMS += tests/unit/test_cgroup_convert
+tests_unit_test_cgroup_convert_SOURCES = tests/unit/test_cgroup_convert.c tests/unit/tap.h
+tests_unit_test_cgroup_convert_LDADD = librros.a $(UNIT_LDADD)
+UNIT_TESTS += tests/unit/test_cgroup_convert
+
+check_PROGRAMS += tests/unit/test_cgroup_host
+tests_unit_test_cgroup_host_SOURCES = tests/unit/test_cgroup_host.c tests/unit/tap.h
+tests_unit_test_cgroup_host_LDADD = librros.a $(UNIT_LDADD)
+UNIT_TESTS += tests/unit/test_cgroup_host
+
 # Integration tests need root; each .bats file skips with a reason otherwise.
 BATS_TESTS += \
 	tests/bats/cli.bats \

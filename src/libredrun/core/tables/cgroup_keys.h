@@ -3,6 +3,7 @@
 #define RR_TABLES_CGROUP_KEYS_H
 
 #include "libredrun/core/error.h"
+#include "oci_types.h"
 
 /*
  * The cgroup v2 interface files redrun knows: which controller owns each one
@@ -55,5 +56,12 @@ int rr_cg_name_validate(const char *name, struct rr_error **err) RR_WUR;
 /* Byte value as the kernel's memparse reads it; -1 for a bad one, and
  * *is_max for "max". */
 int rr_cg_parse_bytes(const char *value, unsigned long long *out, int *is_max);
+
+/* Pure checks of linux.resources for a cgroup v2 runtime (no system access):
+ * fields v2 cannot honour (rt budgets, kernel memory, swappiness, OOM killer
+ * off, blkio leaf weights, net_cls/net_prio) are refused with their path,
+ * ranges and syntaxes are checked, unified keys must be valid file names
+ * with valid values. NULL is valid. */
+int rr_resources_validate(const oci_linux_resources *r, struct rr_error **err) RR_WUR;
 
 #endif

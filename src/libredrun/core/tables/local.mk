@@ -12,4 +12,5 @@ librrcore_a_SOURCES += \
 	src/libredrun/core/tables/seccomp_names.c \
 	src/libredrun/core/tables/mount_options.h \
 	src/libredrun/core/tables/mount_options.c \
-	src/libredrun/core/tables/mount_validate.c
+	src/libredrun/core/tables/mount_validate.c \
+	src/libredrun/core/tables/cgroup_resources.c

@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <linux/bpf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "libredrun/core/util.h"
+#include "libredrun/os/cgroup/cgroup_internal.h"
+
+/*
+ * cgroup v2 has no devices.allow/deny files: access is decided by
+ * BPF_CGROUP_DEVICE programs. OCI rules are evaluated in order with the last
+ * match winning; the program checks them from the last to the first and
+ * returns the first match, or 0 (deny) when none matches.
+ */
+
+#define ACC_ALL (BPF_DEVCG_ACC_MKNOD | BPF_DEVCG_ACC_READ | BPF_DEVCG_ACC_WRITE)
+
+/* Always allowed, as runc and crun do: what every program expects in /dev. */
+static const struct rr_cg_dev_rule default_allow[] = {
+    {'c', 1, 3, ACC_ALL, true},    /* /dev/null */
+    {'c', 1, 5, ACC_ALL, true},    /* /dev/zero */
+    {'c', 1, 7, ACC_ALL, true},    /* /dev/full */
+    {'c', 1, 8, ACC_ALL, true},    /* /dev/random */
+    {'c', 1, 9, ACC_ALL, true},    /* /dev/urandom */
+    {'c', 5, 0, ACC_ALL, true},    /* /dev/tty */
+    {'c', 5, 1, ACC_ALL, true},    /* /dev/console */
+    {'c', 5, 2, ACC_ALL, true},    /* /dev/ptmx */
+    {'c', 136, -1, ACC_ALL, true}, /* /dev/pts/N */
+};
+
+static int parse_access(const char *s, unsigned *out)
+{
+  unsigned a = 0;
+  if (s == NULL) {
+    *out = ACC_ALL;
+    return 0;
+  }
+  for (; *s; s++) {
+    switch (*s) {
+    case 'r':
+      a |= BPF_DEVCG_ACC_READ;
+      break;
+    case 'w':
+      a |= BPF_DEVCG_ACC_WRITE;
+      break;
+    case 'm':
+      a |= BPF_DEVCG_ACC_MKNOD;
+      break;
+    default:
+      return -1;
+    }
+  }
+  *out = a;
+  return 0;
+}
+
+static void push(struct rr_cg_dev_rule **v, size_t *n, struct rr_cg_dev_rule r)
+{
+  *v = rr_xrealloc(*v, (*n + 1) * sizeof(**v));
+  (*v)[(*n)++] = r;
+}
+
+int rr_cg_devices_rules(const oci_linux_resources *res, oci_device *const *devs, size_t ndevs,
+                        struct rr_cg_dev_rule **out, size_t *n, struct rr_error **err)
+{
+  _cleanup_free_ struct rr_cg_dev_rule *v = NULL;
+  size_t count = 0;
+  for (size_t i = 0; res && i < res->devices_len; i++) {
+    const oci_device_cgroup *d = res->devices[i];
+    struct rr_cg_dev_rule r = {'a', -1, -1, ACC_ALL, d->allow};
+    if (d->type != NULL) {
+      if (strlen(d->type) != 1 || strchr("abc", d->type[0]) == NULL)
+        return rr_fail(err, RR_ERR_INVALID, 0,
+                       "linux.resources.devices[%zu].type: invalid type `%s`", i, d->type);
+      r.type = d->type[0];
+    }
+    if (d->major_present)
+      r.major = d->major;
+    if (d->minor_present)
+      r.minor = d->minor;
+    if (r.major < -1 || r.minor < -1 || r.major > UINT32_MAX || r.minor > UINT32_MAX)
+      return rr_fail(err, RR_ERR_INVALID, 0, "linux.resources.devices[%zu]: invalid device number",
+                     i);
+    if (parse_access(d->access, &r.access) < 0)
+      return rr_fail(err, RR_ERR_INVALID, 0,
+                     "linux.resources.devices[%zu].access: invalid access `%s`", i, d->access);
+    push(&v, &count, r);
+  }
+  for (size_t i = 0; i < RR_ARRAY_SIZE(default_allow); i++)
+    push(&v, &count, default_allow[i]);
+  /* devices the runtime creates in the container must be usable there */
+  for (size_t i = 0; i < ndevs; i++) {
+    const oci_device *d = devs[i];
+    if (d->type == NULL || (d->type[0] != 'c' && d->type[0] != 'u' && d->type[0] != 'b'))
+      continue;
+    struct rr_cg_dev_rule r = {d->type[0] == 'b' ? 'b' : 'c', d->major, d->minor, ACC_ALL, true};
+    push(&v, &count, r);
+  }
+  *out = steal_ptr(v);
+  *n = count;
+  return 0;
+}
+
+static struct bpf_insn insn(uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm)
+{
+  struct bpf_insn i = {.code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm};
+  return i;
+}
+
+void *rr_cg_devices_program(const struct rr_cg_dev_rule *rules, size_t n, size_t *count)
+{
+  /* at most 8 instructions per rule, 6 of prologue, 2 of epilogue */
+  struct bpf_insn *p = rr_xcalloc(6 + 8 * n + 2, sizeof(*p));
+  size_t k = 0;
+  bool open_end = true;
+  /* r2 = type, r3 = access, r4 = major, r5 = minor (struct bpf_cgroup_dev_ctx) */
+  p[k++] = insn(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_2, BPF_REG_1, 0, 0);
+  p[k++] = insn(BPF_ALU | BPF_AND | BPF_K, BPF_REG_2, 0, 0, 0xffff);
+  p[k++] = insn(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_3, BPF_REG_1, 0, 0);
+  p[k++] = insn(BPF_ALU | BPF_RSH | BPF_K, BPF_REG_3, 0, 0, 16);
+  p[k++] = insn(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_4, BPF_REG_1, 4, 0);
+  p[k++] = insn(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_5, BPF_REG_1, 8, 0);
+  for (size_t i = n; i-- > 0;) {
+    const struct rr_cg_dev_rule *r = &rules[i];
+    struct bpf_insn block[8];
+    size_t b = 0;
+    if (r->type != 'a')
+      block[b++] = insn(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_2, 0, 0,
+                        r->type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR);
+    if ((r->access & ACC_ALL) != ACC_ALL) {
+      /* the rule matches only when every requested access is in its set */
+      block[b++] = insn(BPF_ALU | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_3, 0, 0);
+      block[b++] =
+          insn(BPF_ALU | BPF_AND | BPF_K, BPF_REG_1, 0, 0, (int32_t)(~r->access & ACC_ALL));
+      block[b++] = insn(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_1, 0, 0, 0);
+    }
+    if (r->major >= 0)
+      block[b++] = insn(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_4, 0, 0, (int32_t)r->major);
+    if (r->minor >= 0)
+      block[b++] = insn(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_5, 0, 0, (int32_t)r->minor);
+    block[b++] = insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, r->allow ? 1 : 0);
+    block[b++] = insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+    /* every conditional jump skips to the end of this block */
+    for (size_t j = 0; j < b; j++)
+      if (BPF_CLASS(block[j].code) == BPF_JMP && BPF_OP(block[j].code) == BPF_JNE)
+        block[j].off = (int16_t)(b - j - 1);
+    memcpy(p + k, block, b * sizeof(*block));
+    k += b;
+    /* a rule matching everything ends the program: the verifier refuses
+     * unreachable instructions after it */
+    if (b == 2) {
+      open_end = false;
+      break;
+    }
+  }
+  if (open_end) {
+    p[k++] = insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0);
+    p[k++] = insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+  }
+  *count = k;
+  return p;
+}
+
+static int bpf_call(int cmd, union bpf_attr *attr)
+{
+  return (int)syscall(__NR_bpf, cmd, attr, sizeof(*attr));
+}
+
+/* Ids of the device programs attached to the cgroup now. */
+static size_t query_attached(int cgfd, uint32_t *ids, size_t max)
+{
+  union bpf_attr a;
+  memset(&a, 0, sizeof(a));
+  a.query.target_fd = (uint32_t)cgfd;
+  a.query.attach_type = BPF_CGROUP_DEVICE;
+  a.query.prog_ids = (uint64_t)(uintptr_t)ids;
+  a.query.prog_cnt = (uint32_t)max;
+  if (bpf_call(BPF_PROG_QUERY, &a) < 0)
+    return 0;
+  return a.query.prog_cnt < max ? a.query.prog_cnt : max;
+}
+
+int rr_cg_devices_attach(int cgfd, const struct rr_cg_dev_rule *rules, size_t n,
+                         struct rr_error **err)
+{
+  size_t count;
+  _cleanup_free_ struct bpf_insn *prog = rr_cg_devices_program(rules, n, &count);
+  char log[4096] = "";
+  union bpf_attr a;
+  memset(&a, 0, sizeof(a));
+  a.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
+  a.insns = (uint64_t)(uintptr_t)prog;
+  a.insn_cnt = (uint32_t)count;
+  a.license = (uint64_t)(uintptr_t) "Apache-2.0";
+  a.log_buf = (uint64_t)(uintptr_t)log;
+  a.log_size = sizeof(log);
+  a.log_level = 1;
+  strncpy(a.prog_name, "redrun_dev", sizeof(a.prog_name) - 1);
+  _cleanup_close_ int pfd = bpf_call(BPF_PROG_LOAD, &a);
+  if (pfd < 0 && errno == ENOSPC) {
+    /* the verifier log did not fit: load again without it */
+    a.log_buf = 0;
+    a.log_size = 0;
+    a.log_level = 0;
+    pfd = bpf_call(BPF_PROG_LOAD, &a);
+  }
+  if (pfd < 0) {
+    int saved = errno;
+    log[strcspn(log, "\n")] = '\0'; /* the verifier's first line says why */
+    return rr_fail_errnum(err, saved, "load the device cgroup program (%zu rules)%s%s", n,
+                          *log ? ": " : "", log);
+  }
+  uint32_t old[64];
+  size_t nold = query_attached(cgfd, old, RR_ARRAY_SIZE(old));
+  memset(&a, 0, sizeof(a));
+  a.target_fd = (uint32_t)cgfd;
+  a.attach_bpf_fd = (uint32_t)pfd;
+  a.attach_type = BPF_CGROUP_DEVICE;
+  a.attach_flags = BPF_F_ALLOW_MULTI;
+  if (bpf_call(BPF_PROG_ATTACH, &a) < 0)
+    return rr_fail_errno(err, "attach the device cgroup program");
+  /* replace: the previous programs (update) go once the new one is in place,
+   * so there is no window without a device policy */
+  for (size_t i = 0; i < nold; i++) {
+    union bpf_attr g;
+    memset(&g, 0, sizeof(g));
+    g.prog_id = old[i];
+    _cleanup_close_ int ofd = bpf_call(BPF_PROG_GET_FD_BY_ID, &g);
+    if (ofd < 0)
+      continue;
+    memset(&g, 0, sizeof(g));
+    g.target_fd = (uint32_t)cgfd;
+    g.attach_bpf_fd = (uint32_t)ofd;
+    g.attach_type = BPF_CGROUP_DEVICE;
+    if (bpf_call(BPF_PROG_DETACH, &g) < 0)
+      return rr_fail_errno(err, "detach the previous device cgroup program");
+  }
+  return 0;
+}
