@@ -86,6 +86,10 @@ static int write_one(int procsys, const struct rr_fs_sysctl *s, struct rr_error 
   _cleanup_close_ int fd = rr_fs_open_in_root(procsys, path, O_WRONLY | O_TRUNC, 0, err);
   if (fd < 0)
     return rr_wrap(err, "sysctl `%s`", s->key);
+  /* the file itself, too: nothing mounted over a /proc/sys entry receives the write */
+  struct statfs sf;
+  if (fstatfs(fd, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC)
+    return rr_fail(err, RR_ERR_INVALID, 0, "sysctl `%s`: not a procfs file", s->key);
   size_t len = strlen(s->value);
   if (write(fd, s->value, len) != (ssize_t)len)
     return rr_fail_errno(err, "sysctl `%s`: write", s->key);
