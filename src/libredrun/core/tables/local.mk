@@ -14,3 +14,4 @@ librrcore_a_SOURCES += \
 	src/libredrun/core/tables/mount_options.c \
 	src/libredrun/core/tables/mount_validate.c \
 	src/libredrun/core/tables/cgroup_resources.c
+librrcore_a_SOURCES += src/libredrun/core/tables/rlimits.h src/libredrun/core/tables/rlimits.c

@@ -1,3 +1,16 @@
 # SPDX-License-Identifier: Apache-2.0
 librros_a_SOURCES +=
 librros_a_SOURCES += src/libredrun/os/container/features.c src/libredrun/os/container/features.h
+librros_a_SOURCES += \
+	src/libredrun/os/container/container.h \
+	src/libredrun/os/container/internal.h \
+	src/libredrun/os/container/common.c \
+	src/libredrun/os/container/hooks.h \
+	src/libredrun/os/container/hooks.c \
+	src/libredrun/os/container/create.c \
+	src/libredrun/os/container/start.c \
+	src/libredrun/os/container/state.c \
+	src/libredrun/os/container/kill.c \
+	src/libredrun/os/container/delete.c \
+	src/libredrun/os/container/run.c \
+	src/libredrun/os/container/list.c

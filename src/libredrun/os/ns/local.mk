@@ -1,2 +1,4 @@
 # SPDX-License-Identifier: Apache-2.0
-librros_a_SOURCES +=
+librros_a_SOURCES += \
+	src/libredrun/os/ns/ns.h \
+	src/libredrun/os/ns/ns.c

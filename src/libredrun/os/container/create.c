@@ -1,0 +1,490 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "libredrun/core/ids.h"
+#include "libredrun/core/log.h"
+#include "libredrun/core/spec/validate.h"
+#include "libredrun/core/util.h"
+#include "libredrun/os/cgroup/cgroup.h"
+#include "libredrun/os/container/hooks.h"
+#include "libredrun/os/container/internal.h"
+#include "libredrun/os/fs/rootfs.h"
+#include "libredrun/os/ns/ns.h"
+#include "libredrun/os/proc/child.h"
+#include "libredrun/os/proc/clone.h"
+#include "libredrun/os/proc/sync.h"
+#include "libredrun/os/proc/terminal.h"
+#include "libredrun/os/security/lsm.h"
+#include "libredrun/os/security/seccomp.h"
+
+/* Everything create acquires, so one function can undo it. */
+struct create_run {
+  const struct rr_runtime *rt;
+  const struct rr_create_opts *o;
+  bool foreground;
+  oci_config *cfg;
+  char *bundle, *rootfs;
+  struct rr_ns_plan *ns;
+  struct rr_fs_plan *fs;
+  struct rr_seccomp *sc;
+  struct rr_cgroup *cg;
+  bool cg_created;
+  struct rr_cdir *d;
+  struct rr_state *st;
+  int console_sock, fifo_fd, sync[2];
+  pid_t pid;
+  int pidfd;
+  int pty_master;
+  bool runtime_hooks_ran;
+  char *listen_env[3];
+  int nlisten;
+};
+
+static int read_file(const char *path, char **out, size_t *len, struct rr_error **err)
+{
+  _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return rr_fail_errno(err, "open `%s`", path);
+  size_t cap = 16384, n = 0;
+  _cleanup_free_ char *buf = rr_xmalloc(cap);
+  for (;;) {
+    if (n + 1 >= cap)
+      buf = rr_xrealloc(buf, cap *= 2);
+    ssize_t r = read(fd, buf + n, cap - n - 1);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r < 0)
+      return rr_fail_errno(err, "read `%s`", path);
+    if (r == 0)
+      break;
+    n += (size_t)r;
+  }
+  buf[n] = '\0';
+  *len = n;
+  *out = steal_ptr(buf);
+  return 0;
+}
+
+static char *now_rfc3339(void)
+{
+  struct timespec ts;
+  struct tm tm;
+  char buf[64];
+  clock_gettime(CLOCK_REALTIME, &ts);
+  gmtime_r(&ts.tv_sec, &tm);
+  size_t n = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf(buf + n, sizeof(buf) - n, ".%09ldZ", ts.tv_nsec);
+  return rr_xstrdup(buf);
+}
+
+static bool has_new_ns(const oci_config *cfg, const char *type)
+{
+  for (size_t i = 0; cfg->linux != NULL && i < cfg->linux->namespaces_len; i++) {
+    const oci_namespace *ns = cfg->linux->namespaces[i];
+    if (strcmp(ns->type, type) == 0 && (ns->path == NULL || ns->path[0] == '\0'))
+      return true;
+  }
+  return false;
+}
+
+static json_object *annotations_json(const oci_string_map *m)
+{
+  if (m == NULL || m->len == 0)
+    return NULL;
+  json_object *o = json_object_new_object();
+  for (size_t i = 0; i < m->len; i++)
+    json_object_object_add(o, m->keys[i], json_object_new_string(m->values[i]));
+  return o;
+}
+
+char *rr_container_state_json(const struct rr_state *st, enum rr_status status)
+{
+  json_object *o = rr_state_to_json(st, status);
+  char *s = rr_xstrdup(
+      json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+  json_object_put(o);
+  return s;
+}
+
+/* Parse, validate and plan: nothing on the host is touched yet. */
+static int plan(struct create_run *c, struct rr_error **err)
+{
+  const struct rr_create_opts *o = c->o;
+  if (rr_id_validate(o->id, err) < 0)
+    return -1;
+  if (o->preserve_fds < 0)
+    return rr_fail(err, RR_ERR_INVALID, 0, "--preserve-fds: must not be negative");
+  char real[PATH_MAX];
+  const char *b = o->bundle != NULL && *o->bundle ? o->bundle : ".";
+  if (realpath(b, real) == NULL)
+    return rr_fail_errno(err, "bundle `%s`", b);
+  c->bundle = rr_xstrdup(real);
+  _cleanup_free_ char *cfg_path = rr_xasprintf("%s/config.json", c->bundle);
+  _cleanup_free_ char *data = NULL;
+  size_t len = 0;
+  if (read_file(cfg_path, &data, &len, err) < 0)
+    return -1;
+  c->cfg = oci_config_parse_data(data, len, "config.json", err);
+  if (c->cfg == NULL || rr_spec_validate(c->cfg, err) < 0)
+    return -1;
+  if (c->cfg->process == NULL)
+    return rr_fail(err, RR_ERR_INVALID, 0, "config.json: missing required property \"process\"");
+  const oci_process *p = c->cfg->process;
+  bool terminal = p->terminal_present && p->terminal;
+  if (terminal && o->console_socket == NULL && !c->foreground)
+    return rr_fail(err, RR_ERR_INVALID, 0,
+                   "config.json: .process.terminal is true: --console-socket is required when "
+                   "the container is detached");
+  if (!terminal && o->console_socket != NULL)
+    return rr_fail(err, RR_ERR_INVALID, 0,
+                   "--console-socket given but config.json: .process.terminal is false");
+
+  const char *root = c->cfg->root->path;
+  c->rootfs = root[0] == '/' ? rr_xstrdup(root) : rr_xasprintf("%s/%s", c->bundle, root);
+  struct stat sb;
+  if (stat(c->rootfs, &sb) < 0)
+    return rr_fail_errno(err, "config.json: .root.path `%s`", c->rootfs);
+  if (!S_ISDIR(sb.st_mode))
+    return rr_fail(err, RR_ERR_INVALID, ENOTDIR, "config.json: .root.path `%s`: not a directory",
+                   c->rootfs);
+
+  if (rr_ns_plan_new(c->cfg, &c->ns, err) < 0)
+    return -1;
+  if (rr_lsm_check(p->apparmor_profile, p->selinux_label,
+                   c->cfg->linux ? c->cfg->linux->mount_label : NULL, err) < 0)
+    return -1;
+  if (c->cfg->linux != NULL && c->cfg->linux->seccomp != NULL &&
+      rr_seccomp_prepare(c->cfg->linux->seccomp, &c->sc, err) < 0)
+    return -1;
+  bool no_cgroup = c->rt->cgroup_manager != NULL && strcmp(c->rt->cgroup_manager, "disabled") == 0;
+  if (!no_cgroup) {
+    struct rr_cgroup_opts copts = {.manager = c->rt->cgroup_manager,
+                                   .systemd = c->rt->systemd_cgroup};
+    if (rr_cgroup_prepare(c->cfg, o->id, &copts, &c->cg, err) < 0)
+      return -1;
+  }
+  if (has_new_ns(c->cfg, "mount")) {
+    struct rr_fs_opts fo = {.no_pivot = o->no_pivot,
+                            .in_user_ns = c->ns->new_user || c->ns->join_fd[0] >= 0,
+                            .terminal = terminal,
+                            .cgroup_path = c->cg ? rr_cgroup_path(c->cg) : NULL};
+    if (rr_fs_plan_new(c->cfg, c->bundle, &fo, &c->fs, err) < 0)
+      return -1;
+  } else if (c->cfg->mounts_len > 0) {
+    return rr_fail(err, RR_ERR_INVALID, 0,
+                   "config.json: .mounts: needs a mount namespace in .linux.namespaces");
+  }
+
+  /* socket activation (LISTEN_FDS addressed to us) passes through, before --preserve-fds */
+  int nlisten = 0;
+  const char *lfds = getenv("LISTEN_FDS"), *lpid = getenv("LISTEN_PID");
+  if (lfds != NULL && lpid != NULL && atoi(lpid) == getpid() && atoi(lfds) > 0) {
+    nlisten = atoi(lfds);
+    c->listen_env[0] = rr_xasprintf("LISTEN_FDS=%d", nlisten);
+    c->listen_env[1] = rr_xstrdup("LISTEN_PID=1");
+  }
+  c->nlisten = nlisten;
+  for (int fd = 3; fd < 3 + nlisten + o->preserve_fds; fd++)
+    if (fcntl(fd, F_GETFD) < 0)
+      return rr_fail(err, RR_ERR_INVALID, EBADF, "--preserve-fds: fd %d is not open", fd);
+  if (o->console_socket != NULL) {
+    c->console_sock = rr_term_connect_socket(o->console_socket, err);
+    if (c->console_sock < 0)
+      return -1;
+  }
+  return 0;
+}
+
+static int parent_loop(struct create_run *c, struct rr_error **err)
+{
+  for (;;) {
+    struct rr_msg m;
+    if (rr_msg_recv(c->sync[0], &m, err) < 0) {
+      rr_error_clear(err);
+      int status;
+      if (c->foreground && waitpid(c->pid, &status, 0) == c->pid) {
+        c->pid = -1;
+        if (WIFSIGNALED(status))
+          return rr_fail(err, RR_ERR_SYSTEM, 0,
+                         "container process killed by signal %d during create", WTERMSIG(status));
+      }
+      return rr_fail(err, RR_ERR_SYSTEM, 0, "container process exited during create");
+    }
+    switch (m.type) {
+    case RR_MSG_LOG:
+      rr_log_write(m.arg >= 0 && m.arg <= RR_LOG_DEBUG ? (enum rr_log_level)m.arg : RR_LOG_INFO,
+                   m.data);
+      break;
+    case RR_MSG_ERROR:
+      rr_fail(err, m.arg != 0 ? RR_ERR_SYSTEM : RR_ERR_INVALID, m.arg, "%s", m.data);
+      rr_msg_clear(&m);
+      return -1;
+    case RR_MSG_HOOKS: {
+      _cleanup_free_ char *sj = rr_container_state_json(c->st, RR_STATUS_CREATING);
+      c->runtime_hooks_ran = true;
+      if (rr_hooks_run(c->cfg->hooks, RR_HOOK_PRESTART, sj, err) < 0 ||
+          rr_hooks_run(c->cfg->hooks, RR_HOOK_CREATE_RUNTIME, sj, err) < 0) {
+        rr_msg_clear(&m);
+        return -1;
+      }
+      if (rr_msg_send(c->sync[0], RR_MSG_HOOKS_DONE, 0, NULL, 0, -1, err) < 0) {
+        rr_msg_clear(&m);
+        return -1;
+      }
+      break;
+    }
+    case RR_MSG_TERMINAL:
+      if (c->console_sock >= 0) {
+        int r = rr_term_send_master(c->console_sock, m.fd, m.data, err);
+        if (r < 0) {
+          rr_msg_clear(&m);
+          return -1;
+        }
+      } else {
+        c->pty_master = steal_fd(m.fd);
+      }
+      break;
+    case RR_MSG_READY:
+      rr_msg_clear(&m);
+      return 0;
+    default:
+      break;
+    }
+    rr_msg_clear(&m);
+  }
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct rr_error **err)
+{
+  _cleanup_free_ char *tmp = rr_xasprintf("%s.tmp.%d", path, (int)getpid());
+  _cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return rr_fail_errno(err, "--pid-file `%s`", path);
+  char buf[32];
+  int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+  if (write(fd, buf, (size_t)n) != n || rename(tmp, path) < 0) {
+    int e = errno;
+    unlink(tmp);
+    return rr_fail_errnum(err, e, "--pid-file `%s`", path);
+  }
+  return 0;
+}
+
+static int spawn(struct create_run *c, struct rr_error **err)
+{
+  const struct rr_create_opts *o = c->o;
+  struct rr_state *st = rr_xcalloc(1, sizeof(*st));
+  c->st = st;
+  st->id = rr_xstrdup(o->id);
+  st->bundle = rr_xstrdup(c->bundle);
+  st->rootfs = rr_xstrdup(c->rootfs);
+  st->created = now_rfc3339();
+  st->boot_id = rr_boot_id();
+  st->owner = geteuid();
+  st->own_pid_ns = c->ns->new_pid;
+  st->annotations = annotations_json(c->cfg->annotations);
+
+  if (rr_state_claim(c->rt->root, o->id, &c->d, err) < 0)
+    return -1;
+  /* the frozen copy: later edits of the bundle must not change this container */
+  _cleanup_free_ char *frozen = oci_config_generate(c->cfg, false, err);
+  if (frozen == NULL || rr_state_write_file(c->d, RR_STATE_CONFIG, frozen, strlen(frozen), err) < 0)
+    return -1;
+  if (mkfifoat(c->d->fd, RR_STATE_FIFO, 0600) < 0)
+    return rr_fail_errno(err, "create `%s/%s`", c->d->path, RR_STATE_FIFO);
+  /* O_RDWR does not block on a fifo (Linux): the child reads it until start writes */
+  c->fifo_fd = openat(c->d->fd, RR_STATE_FIFO, O_RDWR | O_CLOEXEC);
+  if (c->fifo_fd < 0)
+    return rr_fail_errno(err, "open `%s/%s`", c->d->path, RR_STATE_FIFO);
+  if (c->cg != NULL) {
+    if (rr_cgroup_create(c->cg, err) < 0)
+      return -1;
+    c->cg_created = true;
+    if (rr_cgroup_path(c->cg) != NULL)
+      st->cgroup_path = rr_xstrdup(rr_cgroup_path(c->cg));
+  }
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->sync) < 0)
+    return rr_fail_errno(err, "sync socketpair");
+  if (rr_ns_parent_join(c->ns, err) < 0)
+    return -1;
+
+  struct rr_child child = {
+      .cfg = c->cfg,
+      .proc = c->cfg->process,
+      .ns = c->ns,
+      .fs = c->fs,
+      .rootfs = c->fs == NULL ? c->rootfs : NULL,
+      .seccomp = c->sc,
+      .id = o->id,
+      .sync_fd = c->sync[1],
+      .fifo_fd = c->fifo_fd,
+      .keep_fds = o->preserve_fds + c->nlisten,
+      .extra_env = c->listen_env[0] ? c->listen_env : NULL,
+      .close_fds = {c->d->fd, c->d->root_fd, c->sync[0], -1},
+      .new_keyring = !o->no_new_keyring,
+      .wait_go = true,
+  };
+  struct rr_clone_req req = {.ns_flags = c->ns->clone_flags,
+                             .clone_parent = !c->foreground,
+                             .cgroup_fd = c->cg ? rr_cgroup_dirfd(c->cg) : -1};
+  struct rr_clone_res res;
+  pid_t pid = rr_clone(&req, &res, err);
+  if (pid < 0)
+    return -1;
+  if (pid == 0)
+    rr_child_main(&child);
+  c->pid = pid;
+  c->pidfd = res.pidfd;
+  close(c->sync[1]);
+  c->sync[1] = -1;
+  st->pid = pid;
+  if (rr_proc_stat(pid, &st->start_time, NULL, err) < 0)
+    return -1;
+  if (c->cg != NULL && !res.in_cgroup && rr_cgroup_path(c->cg) != NULL &&
+      rr_cgroup_enter(c->cg, pid, err) < 0)
+    return -1;
+  if (c->ns->new_user && rr_ns_write_idmaps(pid, c->cfg, err) < 0)
+    return -1;
+  _cleanup_free_ char *sj = rr_container_state_json(st, RR_STATUS_CREATING);
+  if (rr_msg_send(c->sync[0], RR_MSG_GO, 0, sj, strlen(sj), -1, err) < 0)
+    return -1;
+  if (parent_loop(c, err) < 0)
+    return -1;
+  /* state first, then the pid file: whoever reads the pid file finds the container */
+  if (rr_state_write(c->d, st, err) < 0)
+    return -1;
+  if (o->pid_file != NULL && write_pid_file(o->pid_file, pid, err) < 0)
+    return -1;
+  return 0;
+}
+
+static void undo(struct create_run *c)
+{
+  if (c->pid > 0) {
+    if (c->pidfd >= 0)
+      rr_pidfd_signal(c->pidfd, SIGKILL);
+    else
+      kill(c->pid, SIGKILL);
+    if (c->foreground) {
+      while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    } else if (c->pidfd >= 0) {
+      /* not our child (CLONE_PARENT): our caller reaps it; we wait for the exit */
+      struct pollfd p = {.fd = c->pidfd, .events = POLLIN};
+      while (poll(&p, 1, 5000) < 0 && errno == EINTR)
+        ;
+    }
+  }
+  if (c->runtime_hooks_ran && c->st != NULL) {
+    _cleanup_free_ char *sj = rr_container_state_json(c->st, RR_STATUS_STOPPED);
+    rr_hooks_run_warn(c->cfg->hooks, RR_HOOK_POSTSTOP, sj);
+  }
+  if (c->cg_created && rr_cgroup_path(c->cg) != NULL) {
+    _cleanup_error_ struct rr_error *e = NULL;
+    if (rr_cgroup_destroy(rr_cgroup_path(c->cg), &e) < 0)
+      rr_warn("%s", e->msg);
+  }
+  if (c->d != NULL) {
+    _cleanup_error_ struct rr_error *e = NULL;
+    if (rr_state_remove(c->d, &e) < 0)
+      rr_warn("%s", e->msg);
+  }
+}
+
+static void run_free(struct create_run *c)
+{
+  free(c->bundle);
+  free(c->rootfs);
+  rr_ns_plan_free(c->ns);
+  if (c->fs != NULL)
+    rr_fs_plan_free(c->fs);
+  if (c->sc != NULL)
+    rr_seccomp_free(c->sc);
+  if (c->cg != NULL)
+    rr_cgroup_free(c->cg);
+  for (int i = 0; i < 2; i++)
+    if (c->sync[i] >= 0)
+      close(c->sync[i]);
+  if (c->console_sock >= 0)
+    close(c->console_sock);
+  if (c->fifo_fd >= 0)
+    close(c->fifo_fd);
+  if (c->pty_master >= 0)
+    close(c->pty_master);
+  if (c->pidfd >= 0)
+    close(c->pidfd);
+  free(c->listen_env[0]);
+  free(c->listen_env[1]);
+  rr_cdir_free(c->d);
+  rr_state_free(c->st);
+  oci_config_free(c->cfg);
+}
+
+int rr_container_do_create(const struct rr_runtime *rt, const struct rr_create_opts *o,
+                           bool foreground, struct rr_created *out, struct rr_error **err)
+{
+  struct create_run c = {.rt = rt,
+                         .o = o,
+                         .foreground = foreground,
+                         .console_sock = -1,
+                         .fifo_fd = -1,
+                         .sync = {-1, -1},
+                         .pid = -1,
+                         .pidfd = -1,
+                         .pty_master = -1};
+  int r = plan(&c, err);
+  if (r == 0 && (r = spawn(&c, err)) < 0) {
+    rr_debug("create `%s` failed, undoing", o->id);
+    undo(&c);
+  }
+  if (r < 0) {
+    run_free(&c);
+    return -1;
+  }
+  out->cfg = steal_ptr(c.cfg);
+  out->d = steal_ptr(c.d);
+  out->st = steal_ptr(c.st);
+  out->pid = c.pid;
+  out->pidfd = steal_fd(c.pidfd);
+  out->pty_master = steal_fd(c.pty_master);
+  run_free(&c);
+  return 0;
+}
+
+void rr_created_release(struct rr_created *c)
+{
+  oci_config_free(c->cfg);
+  rr_cdir_free(c->d);
+  rr_state_free(c->st);
+  if (c->pidfd >= 0)
+    close(c->pidfd);
+  if (c->pty_master >= 0)
+    close(c->pty_master);
+  memset(c, 0, sizeof(*c));
+  c->pidfd = c->pty_master = -1;
+}
+
+int rr_container_create(const struct rr_runtime *rt, const struct rr_create_opts *o,
+                        struct rr_error **err)
+{
+  struct rr_created c;
+  if (rr_container_do_create(rt, o, false, &c, err) < 0)
+    return -1;
+  rr_created_release(&c);
+  return 0;
+}

@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "libredrun/core/tables/namespaces.h"
+#include "libredrun/core/util.h"
+#include "libredrun/os/ns/ns.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+/* Namespaces the parent joins itself before clone (see ns.h). */
+#define PARENT_JOINS                                                                               \
+  (CLONE_NEWPID | CLONE_NEWTIME | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP)
+
+static size_t ns_index(int flag)
+{
+  for (size_t i = 0; i < rr_ns_table_len; i++)
+    if (rr_ns_table[i].clone_flag == flag)
+      return i;
+  return 0;
+}
+
+void rr_ns_plan_free(struct rr_ns_plan *p)
+{
+  if (p == NULL)
+    return;
+  for (size_t i = 0; i < RR_ARRAY_SIZE(p->join_fd); i++)
+    if (p->join_fd[i] >= 0)
+      close(p->join_fd[i]);
+  free(p);
+}
+
+int rr_ns_plan_new(const oci_config *cfg, struct rr_ns_plan **out, struct rr_error **err)
+{
+  struct rr_ns_plan *p = rr_xcalloc(1, sizeof(*p));
+  for (size_t i = 0; i < RR_ARRAY_SIZE(p->join_fd); i++)
+    p->join_fd[i] = -1;
+  uint64_t create = 0;
+  const oci_linux *lx = cfg->linux;
+  for (size_t i = 0; lx != NULL && i < lx->namespaces_len; i++) {
+    const oci_namespace *ns = lx->namespaces[i];
+    const struct rr_ns_info *info = rr_ns_by_oci_name(ns->type);
+    if (info == NULL) {
+      rr_ns_plan_free(p);
+      return rr_fail(err, RR_ERR_INVALID, 0,
+                     "config.json: .linux.namespaces[%zu].type: unknown namespace `%s`", i,
+                     ns->type ? ns->type : "");
+    }
+    if (ns->path == NULL || ns->path[0] == '\0') {
+      create |= (uint64_t)info->clone_flag;
+      continue;
+    }
+    int fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      rr_ns_plan_free(p);
+      return rr_fail_errno(err, "config.json: .linux.namespaces[%zu].path `%s`", i, ns->path);
+    }
+    int t = ioctl(fd, NS_GET_NSTYPE);
+    if (t >= 0 && t != info->clone_flag) {
+      close(fd);
+      rr_ns_plan_free(p);
+      return rr_fail(err, RR_ERR_INVALID, 0,
+                     "config.json: .linux.namespaces[%zu].path: `%s` is not a %s namespace", i,
+                     ns->path, info->oci_name);
+    }
+    if (t < 0 && errno != ENOTTY) {
+      int e = errno;
+      close(fd);
+      rr_ns_plan_free(p);
+      return rr_fail_errnum(err, e, "config.json: .linux.namespaces[%zu].path `%s`", i, ns->path);
+    }
+    if (t < 0) {
+      close(fd);
+      rr_ns_plan_free(p);
+      return rr_fail(err, RR_ERR_INVALID, 0,
+                     "config.json: .linux.namespaces[%zu].path: `%s` is not a namespace file", i,
+                     ns->path);
+    }
+    p->join_fd[ns_index(info->clone_flag)] = fd;
+  }
+  p->new_user = create & CLONE_NEWUSER;
+  p->new_pid = create & CLONE_NEWPID;
+  p->new_cgroup = create & CLONE_NEWCGROUP;
+  p->new_time = create & CLONE_NEWTIME;
+  p->new_uts = create & CLONE_NEWUTS;
+  uint64_t by_clone = create & ~(uint64_t)(CLONE_NEWCGROUP | CLONE_NEWTIME);
+  if (p->join_fd[ns_index(CLONE_NEWUSER)] >= 0) {
+    /* everything but pid must be created after joining the user namespace */
+    p->clone_flags = by_clone & CLONE_NEWPID;
+    p->unshare_flags = by_clone & ~(uint64_t)CLONE_NEWPID;
+  } else {
+    p->clone_flags = by_clone;
+  }
+  if (lx != NULL && lx->time_offsets != NULL && lx->time_offsets->len > 0 && !p->new_time) {
+    rr_ns_plan_free(p);
+    return rr_fail(err, RR_ERR_INVALID, 0,
+                   "config.json: .linux.timeOffsets: needs a new time namespace");
+  }
+  if (lx != NULL && (lx->uid_mappings_len > 0 || lx->gid_mappings_len > 0) && !p->new_user) {
+    rr_ns_plan_free(p);
+    return rr_fail(err, RR_ERR_INVALID, 0,
+                   "config.json: .linux.uidMappings: needs a new user namespace");
+  }
+  if (p->new_user && (lx->uid_mappings_len == 0 || lx->gid_mappings_len == 0)) {
+    rr_ns_plan_free(p);
+    return rr_fail(err, RR_ERR_INVALID, 0,
+                   "config.json: .linux.%s: a new user namespace needs mappings",
+                   lx->uid_mappings_len == 0 ? "uidMappings" : "gidMappings");
+  }
+  *out = p;
+  return 0;
+}
+
+int rr_ns_parent_join(const struct rr_ns_plan *p, struct rr_error **err)
+{
+  for (size_t i = 0; i < rr_ns_table_len; i++) {
+    int flag = rr_ns_table[i].clone_flag;
+    if (p->join_fd[i] < 0 || !(flag & PARENT_JOINS))
+      continue;
+    if (setns(p->join_fd[i], flag) < 0)
+      return rr_fail_errno(err, "join %s namespace", rr_ns_table[i].oci_name);
+  }
+  return 0;
+}
+
+static int write_proc_file(pid_t pid, const char *name, const char *data, struct rr_error **err)
+{
+  char path[64];
+  snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+  _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return rr_fail_errno(err, "open `%s`", path);
+  size_t len = strlen(data);
+  if (write(fd, data, len) != (ssize_t)len)
+    return rr_fail_errno(err, "write `%s`", path);
+  return 0;
+}
+
+static char *format_map(oci_id_mapping **m, size_t n)
+{
+  char *s = rr_xstrdup("");
+  for (size_t i = 0; i < n; i++) {
+    char *t = rr_xasprintf("%s%u %u %u\n", s, m[i]->container_id, m[i]->host_id, m[i]->size);
+    free(s);
+    s = t;
+  }
+  return s;
+}
+
+int rr_ns_write_idmaps(pid_t pid, const oci_config *cfg, struct rr_error **err)
+{
+  const oci_linux *lx = cfg->linux;
+  _cleanup_free_ char *uids = format_map(lx->uid_mappings, lx->uid_mappings_len);
+  _cleanup_free_ char *gids = format_map(lx->gid_mappings, lx->gid_mappings_len);
+  if (write_proc_file(pid, "uid_map", uids, err) < 0)
+    return rr_wrap(err, "config.json: .linux.uidMappings");
+  /* without CAP_SETGID in the parent user namespace the kernel requires setgroups deny */
+  if (geteuid() != 0 && write_proc_file(pid, "setgroups", "deny", err) < 0)
+    return -1;
+  if (write_proc_file(pid, "gid_map", gids, err) < 0)
+    return rr_wrap(err, "config.json: .linux.gidMappings");
+  return 0;
+}
+
+static int enter_time_ns(const oci_config *cfg, struct rr_error **err)
+{
+  if (unshare(CLONE_NEWTIME) < 0)
+    return rr_fail_errno(err, "create time namespace");
+  const oci_time_offset_map *m = cfg->linux ? cfg->linux->time_offsets : NULL;
+  if (m != NULL && m->len > 0) {
+    _cleanup_close_ int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+      return rr_fail_errno(err, "open `/proc/self/timens_offsets`");
+    for (size_t i = 0; i < m->len; i++) {
+      if (strcmp(m->keys[i], "monotonic") != 0 && strcmp(m->keys[i], "boottime") != 0)
+        return rr_fail(
+            err, RR_ERR_INVALID, 0,
+            "config.json: .linux.timeOffsets: unknown clock `%s` (monotonic or boottime)",
+            m->keys[i]);
+      char line[128];
+      int n = snprintf(line, sizeof(line), "%s %lld %u\n", m->keys[i],
+                       (long long)m->values[i]->secs, m->values[i]->nanosecs);
+      if (write(fd, line, (size_t)n) != n)
+        return rr_fail_errno(err, "config.json: .linux.timeOffsets.%s", m->keys[i]);
+    }
+  }
+  /* unshare only set the namespace of future children; move ourselves in */
+  _cleanup_close_ int tfd = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+  if (tfd < 0 || setns(tfd, CLONE_NEWTIME) < 0)
+    return rr_fail_errno(err, "enter time namespace");
+  return 0;
+}
+
+int rr_ns_child_enter(const struct rr_ns_plan *p, const oci_config *cfg, struct rr_error **err)
+{
+  int ufd = p->join_fd[ns_index(CLONE_NEWUSER)];
+  if (ufd >= 0 && setns(ufd, CLONE_NEWUSER) < 0)
+    return rr_fail_errno(err, "join user namespace");
+  if (p->unshare_flags != 0 && unshare((int)p->unshare_flags) < 0)
+    return rr_fail_errno(err, "create namespaces");
+  if (p->new_cgroup && unshare(CLONE_NEWCGROUP) < 0)
+    return rr_fail_errno(err, "create cgroup namespace");
+  if (p->new_time && enter_time_ns(cfg, err) < 0)
+    return -1;
+  return 0;
+}
+
+int rr_ns_child_join_mount(const struct rr_ns_plan *p, struct rr_error **err)
+{
+  int fd = p->join_fd[ns_index(CLONE_NEWNS)];
+  if (fd >= 0 && setns(fd, CLONE_NEWNS) < 0)
+    return rr_fail_errno(err, "join mount namespace");
+  return 0;
+}
+
+int rr_ns_child_set_names(const oci_config *cfg, struct rr_error **err)
+{
+  if (cfg->hostname != NULL && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
+    return rr_fail_errno(err, "config.json: .hostname `%s`", cfg->hostname);
+  if (cfg->domainname != NULL && setdomainname(cfg->domainname, strlen(cfg->domainname)) < 0)
+    return rr_fail_errno(err, "config.json: .domainname `%s`", cfg->domainname);
+  return 0;
+}
+
+int rr_ns_open_of_pid(pid_t pid, int fds[8], struct rr_error **err)
+{
+  for (size_t i = 0; i < rr_ns_table_len; i++)
+    fds[i] = -1;
+  for (size_t i = 0; i < rr_ns_table_len; i++) {
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, rr_ns_table[i].proc_name);
+    fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+    if (fds[i] < 0 && errno != ENOENT) {
+      int e = errno;
+      for (size_t j = 0; j < i; j++)
+        if (fds[j] >= 0)
+          close(fds[j]);
+      return rr_fail_errnum(err, e, "open `%s`", path);
+    }
+  }
+  return 0;
+}

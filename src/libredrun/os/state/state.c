@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "libredrun/core/ids.h"
+#include "libredrun/core/util.h"
+#include "libredrun/os/state/state.h"
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+  _cleanup_free_ char *p = rr_xstrdup(path);
+  for (char *s = p + 1; *s; s++) {
+    if (*s != '/')
+      continue;
+    *s = '\0';
+    if (mkdir(p, 0755) < 0 && errno != EEXIST)
+      return -1;
+    *s = '/';
+  }
+  if (mkdir(p, mode) < 0 && errno != EEXIST)
+    return -1;
+  return 0;
+}
+
+int rr_state_root_open(const char *root, int *out_fd, struct rr_error **err)
+{
+  int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT) {
+    if (mkdir_p(root, 0711) < 0)
+      return rr_fail_errno(err, "state root `%s`", root);
+    fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  }
+  if (fd < 0)
+    return rr_fail_errno(err, "state root `%s`", root);
+  *out_fd = fd;
+  return 0;
+}
+
+void rr_cdir_free(struct rr_cdir *d)
+{
+  if (d == NULL)
+    return;
+  if (d->fd >= 0)
+    close(d->fd); /* also drops the flock */
+  if (d->root_fd >= 0)
+    close(d->root_fd);
+  free(d->id);
+  free(d->path);
+  free(d);
+}
+
+static struct rr_cdir *cdir_new(const char *root, const char *id, int root_fd)
+{
+  struct rr_cdir *d = rr_xcalloc(1, sizeof(*d));
+  d->root_fd = root_fd;
+  d->fd = -1;
+  d->id = rr_xstrdup(id);
+  d->path = rr_xasprintf("%s/%s", root, id);
+  return d;
+}
+
+static int lock_dir(struct rr_cdir *d, int lock, struct rr_error **err)
+{
+  if (lock == 0)
+    return 0;
+  while (flock(d->fd, lock) < 0) {
+    if (errno != EINTR)
+      return rr_fail_errno(err, "lock `%s`", d->path);
+  }
+  return 0;
+}
+
+int rr_state_claim(const char *root, const char *id, struct rr_cdir **out, struct rr_error **err)
+{
+  if (rr_id_validate(id, err) < 0)
+    return -1;
+  int root_fd;
+  if (rr_state_root_open(root, &root_fd, err) < 0)
+    return -1;
+  struct rr_cdir *d = cdir_new(root, id, root_fd);
+  if (mkdirat(root_fd, id, 0700) < 0) {
+    int e = errno;
+    rr_cdir_free(d);
+    if (e == EEXIST)
+      return rr_fail(err, RR_ERR_EXISTS, e, "container `%s` already exists", id);
+    return rr_fail_errnum(err, e, "create state directory `%s/%s`", root, id);
+  }
+  d->fd = openat(root_fd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (d->fd < 0 || lock_dir(d, LOCK_EX, err) < 0) {
+    if (d->fd < 0)
+      rr_fail_errno(err, "open state directory `%s`", d->path);
+    unlinkat(root_fd, id, AT_REMOVEDIR);
+    rr_cdir_free(d);
+    return -1;
+  }
+  *out = d;
+  return 0;
+}
+
+int rr_state_open(const char *root, const char *id, int lock, struct rr_cdir **out,
+                  struct rr_error **err)
+{
+  if (rr_id_validate(id, err) < 0)
+    return -1;
+  int root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd < 0 && errno == ENOENT)
+    return rr_fail(err, RR_ERR_NOT_FOUND, ENOENT, "container does not exist");
+  if (root_fd < 0)
+    return rr_fail_errno(err, "state root `%s`", root);
+  struct rr_cdir *d = cdir_new(root, id, root_fd);
+  d->fd = openat(root_fd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (d->fd < 0) {
+    int e = errno;
+    rr_cdir_free(d);
+    if (e == ENOENT)
+      return rr_fail(err, RR_ERR_NOT_FOUND, e, "container does not exist");
+    return rr_fail_errnum(err, e, "open state directory `%s/%s`", root, id);
+  }
+  if (lock_dir(d, lock, err) < 0) {
+    rr_cdir_free(d);
+    return -1;
+  }
+  /* A delete that ran while we waited for the lock removed the directory. */
+  struct stat sb;
+  if (fstat(d->fd, &sb) == 0 && sb.st_nlink == 0) {
+    rr_cdir_free(d);
+    return rr_fail(err, RR_ERR_NOT_FOUND, ENOENT, "container does not exist");
+  }
+  *out = d;
+  return 0;
+}
+
+int rr_state_write_file(const struct rr_cdir *d, const char *name, const char *data, size_t len,
+                        struct rr_error **err)
+{
+  _cleanup_free_ char *tmp = rr_xasprintf(".%s.tmp", name);
+  _cleanup_close_ int fd =
+      openat(d->fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0)
+    return rr_fail_errno(err, "write `%s/%s`", d->path, name);
+  while (len > 0) {
+    ssize_t n = write(fd, data, len);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      int e = errno;
+      unlinkat(d->fd, tmp, 0);
+      return rr_fail_errnum(err, e, "write `%s/%s`", d->path, name);
+    }
+    data += n;
+    len -= (size_t)n;
+  }
+  if (renameat(d->fd, tmp, d->fd, name) < 0) {
+    int e = errno;
+    unlinkat(d->fd, tmp, 0);
+    return rr_fail_errnum(err, e, "write `%s/%s`", d->path, name);
+  }
+  return 0;
+}
+
+static void add_str(json_object *o, const char *k, const char *v)
+{
+  if (v != NULL)
+    json_object_object_add(o, k, json_object_new_string(v));
+}
+
+int rr_state_write(const struct rr_cdir *d, const struct rr_state *st, struct rr_error **err)
+{
+  json_object *o = json_object_new_object();
+  add_str(o, "id", st->id);
+  json_object_object_add(o, "pid", json_object_new_int64(st->pid));
+  json_object_object_add(o, "start_time", json_object_new_uint64(st->start_time));
+  add_str(o, "boot_id", st->boot_id);
+  add_str(o, "bundle", st->bundle);
+  add_str(o, "rootfs", st->rootfs);
+  add_str(o, "created", st->created);
+  json_object_object_add(o, "owner", json_object_new_int64(st->owner));
+  add_str(o, "cgroup_path", st->cgroup_path);
+  json_object_object_add(o, "own_pid_ns", json_object_new_boolean(st->own_pid_ns));
+  if (st->annotations != NULL)
+    json_object_object_add(o, "annotations", json_object_get(st->annotations));
+  const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+  int r = rr_state_write_file(d, RR_STATE_FILE, s, strlen(s), err);
+  json_object_put(o);
+  return r;
+}
+
+void rr_state_free(struct rr_state *st)
+{
+  if (st == NULL)
+    return;
+  free(st->id);
+  free(st->boot_id);
+  free(st->bundle);
+  free(st->rootfs);
+  free(st->created);
+  free(st->cgroup_path);
+  if (st->annotations != NULL)
+    json_object_put(st->annotations);
+  free(st);
+}
+
+static char *get_str(json_object *o, const char *k)
+{
+  json_object *v;
+  if (!json_object_object_get_ex(o, k, &v) || !json_object_is_type(v, json_type_string))
+    return NULL;
+  return rr_xstrdup(json_object_get_string(v));
+}
+
+static int read_all_at(int dirfd, const char *name, char **out, size_t *len)
+{
+  _cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    return -1;
+  size_t cap = 4096, n = 0;
+  char *buf = rr_xmalloc(cap);
+  for (;;) {
+    if (n + 1 >= cap)
+      buf = rr_xrealloc(buf, cap *= 2);
+    ssize_t r = read(fd, buf + n, cap - n - 1);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r < 0) {
+      free(buf);
+      return -1;
+    }
+    if (r == 0)
+      break;
+    n += (size_t)r;
+  }
+  buf[n] = '\0';
+  *out = buf;
+  *len = n;
+  return 0;
+}
+
+int rr_state_read(const struct rr_cdir *d, struct rr_state **out, struct rr_error **err)
+{
+  _cleanup_free_ char *data = NULL;
+  size_t len;
+  if (read_all_at(d->fd, RR_STATE_FILE, &data, &len) < 0) {
+    if (errno == ENOENT)
+      return rr_fail(err, RR_ERR_NOT_FOUND, ENOENT, "`%s/%s`: no such file", d->path,
+                     RR_STATE_FILE);
+    return rr_fail_errno(err, "read `%s/%s`", d->path, RR_STATE_FILE);
+  }
+  json_tokener *tok = json_tokener_new();
+  json_object *o = json_tokener_parse_ex(tok, data, (int)len);
+  enum json_tokener_error jerr = json_tokener_get_error(tok);
+  json_tokener_free(tok);
+  if (o == NULL || jerr != json_tokener_success || !json_object_is_type(o, json_type_object)) {
+    if (o != NULL)
+      json_object_put(o);
+    return rr_fail(err, RR_ERR_INVALID, 0, "corrupted state file `%s/%s`: %s", d->path,
+                   RR_STATE_FILE,
+                   jerr != json_tokener_success ? json_tokener_error_desc(jerr) : "not an object");
+  }
+  struct rr_state *st = rr_xcalloc(1, sizeof(*st));
+  json_object *v;
+  st->id = get_str(o, "id");
+  if (json_object_object_get_ex(o, "pid", &v))
+    st->pid = (pid_t)json_object_get_int64(v);
+  if (json_object_object_get_ex(o, "start_time", &v))
+    st->start_time = json_object_get_uint64(v);
+  if (json_object_object_get_ex(o, "owner", &v))
+    st->owner = (uid_t)json_object_get_int64(v);
+  if (json_object_object_get_ex(o, "own_pid_ns", &v))
+    st->own_pid_ns = json_object_get_boolean(v);
+  st->boot_id = get_str(o, "boot_id");
+  st->bundle = get_str(o, "bundle");
+  st->rootfs = get_str(o, "rootfs");
+  st->created = get_str(o, "created");
+  st->cgroup_path = get_str(o, "cgroup_path");
+  if (json_object_object_get_ex(o, "annotations", &v) && json_object_is_type(v, json_type_object))
+    st->annotations = json_object_get(v);
+  json_object_put(o);
+  if (st->id == NULL || strcmp(st->id, d->id) != 0 || st->pid < 0 || st->bundle == NULL) {
+    rr_state_free(st);
+    return rr_fail(err, RR_ERR_INVALID, 0,
+                   "corrupted state file `%s/%s`: missing or wrong id, pid or bundle", d->path,
+                   RR_STATE_FILE);
+  }
+  *out = st;
+  return 0;
+}
+
+static int remove_tree_at(int dirfd, const char *name)
+{
+  int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    return errno == ENOENT ? 0 : -1;
+  DIR *dir = fdopendir(fd);
+  if (dir == NULL) {
+    close(fd);
+    return -1;
+  }
+  struct dirent *e;
+  int r = 0;
+  while ((e = readdir(dir)) != NULL) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+      continue;
+    if (e->d_type == DT_DIR) {
+      if (remove_tree_at(fd, e->d_name) < 0)
+        r = -1;
+    } else if (unlinkat(fd, e->d_name, 0) < 0 && errno != ENOENT) {
+      r = -1;
+    }
+  }
+  closedir(dir);
+  if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+    r = -1;
+  return r;
+}
+
+int rr_state_remove(struct rr_cdir *d, struct rr_error **err)
+{
+  if (remove_tree_at(d->root_fd, d->id) < 0)
+    return rr_fail_errno(err, "remove state directory `%s`", d->path);
+  return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int rr_state_list_ids(const char *root, char ***ids, struct rr_error **err)
+{
+  size_t n = 0;
+  char **v = rr_xcalloc(1, sizeof(char *));
+  DIR *dir = opendir(root);
+  if (dir == NULL) {
+    if (errno == ENOENT) {
+      *ids = v;
+      return 0;
+    }
+    free(v);
+    return rr_fail_errno(err, "state root `%s`", root);
+  }
+  struct dirent *e;
+  while ((e = readdir(dir)) != NULL) {
+    if (e->d_type != DT_DIR || rr_id_validate(e->d_name, NULL) < 0)
+      continue;
+    v = rr_xrealloc(v, (n + 2) * sizeof(char *));
+    v[n++] = rr_xstrdup(e->d_name);
+    v[n] = NULL;
+  }
+  closedir(dir);
+  qsort(v, n, sizeof(char *), cmp_str);
+  *ids = v;
+  return 0;
+}
