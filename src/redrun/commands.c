@@ -8,6 +8,13 @@
 
 /* Keep this table in the order `--help` shows it. */
 const struct rr_command rr_commands[] = {
+    {"create", rr_cmd_create, "create a container from a bundle (stopped before the user process)"},
+    {"start", rr_cmd_start, "start the user process of a created container"},
+    {"run", rr_cmd_run, "create and start a container, wait for it unless --detach"},
+    {"state", rr_cmd_state, "print the OCI state of a container"},
+    {"kill", rr_cmd_kill, "send a signal to the container's init (or all its processes)"},
+    {"delete", rr_cmd_delete, "delete a container and its resources"},
+    {"list", rr_cmd_list, "list the containers"},
     {"spec", rr_cmd_spec, "write a default config.json into the bundle"},
     {"features", rr_cmd_features, "print the OCI features document (JSON)"},
     {"version", rr_cmd_version, "print the version and the compiled-in features"},

@@ -37,6 +37,13 @@ extern const struct rr_command rr_commands[];
 int rr_cmd_spec(int argc, char **argv, const struct rr_global *g, struct rr_error **err);
 int rr_cmd_features(int argc, char **argv, const struct rr_global *g, struct rr_error **err);
 int rr_cmd_version(int argc, char **argv, const struct rr_global *g, struct rr_error **err);
+int rr_cmd_create(int argc, char **argv, const struct rr_global *g, struct rr_error **err);
+int rr_cmd_start(int argc, char **argv, const struct rr_global *g, struct rr_error **err);
+int rr_cmd_run(int argc, char **argv, const struct rr_global *g, struct rr_error **err);
+int rr_cmd_state(int argc, char **argv, const struct rr_global *g, struct rr_error **err);
+int rr_cmd_kill(int argc, char **argv, const struct rr_global *g, struct rr_error **err);
+int rr_cmd_delete(int argc, char **argv, const struct rr_global *g, struct rr_error **err);
+int rr_cmd_list(int argc, char **argv, const struct rr_global *g, struct rr_error **err);
 
 /* Print the usage of the whole program. */
 void rr_usage(FILE *out);

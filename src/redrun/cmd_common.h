@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef RR_CMD_COMMON_H
+#define RR_CMD_COMMON_H
+
+#include <getopt.h>
+
+#include "libredrun/os/container/container.h"
+#include "redrun/commands.h"
+
+/* The library's view of the global options. */
+static inline struct rr_runtime rr_cmd_runtime(const struct rr_global *g)
+{
+  return (struct rr_runtime){
+      .root = g->root, .cgroup_manager = g->cgroup_manager, .systemd_cgroup = g->systemd_cgroup};
+}
+
+/* Exactly `want` positional arguments left after the flags (runc's check). */
+static inline int rr_cmd_nargs(int argc, char **argv, int min, int max, const char *what,
+                               struct rr_error **err)
+{
+  int n = argc - optind;
+  if (n < min || (max >= 0 && n > max)) {
+    if (min == max)
+      return rr_fail(err, RR_ERR_INVALID, 0, "%s: expects exactly %d argument%s (%s), got %d",
+                     argv[0], min, min == 1 ? "" : "s", what, n);
+    return rr_fail(err, RR_ERR_INVALID, 0, "%s: expects %s, got %d argument%s", argv[0], what, n,
+                   n == 1 ? "" : "s");
+  }
+  return 0;
+}
+
+/* The error for a flag getopt did not recognise. */
+static inline int rr_cmd_bad_flag(char **argv, struct rr_error **err)
+{
+  if (optopt != 0)
+    return rr_fail(err, RR_ERR_INVALID, 0, "%s: unknown or incomplete flag `-%c`", argv[0], optopt);
+  return rr_fail(err, RR_ERR_INVALID, 0, "%s: unknown or incomplete flag `%s`", argv[0],
+                 argv[optind - 1]);
+}
+
+/* Flags shared by create and run (run adds --detach and --keep). */
+enum {
+  RR_OPT_PID_FILE = 256,
+  RR_OPT_CONSOLE_SOCKET,
+  RR_OPT_NO_PIVOT,
+  RR_OPT_NO_NEW_KEYRING,
+  RR_OPT_PRESERVE_FDS,
+  RR_OPT_KEEP
+};
+#define RR_CREATE_OPTIONS                                                                          \
+  {"bundle", required_argument, NULL, 'b'},                                                        \
+      {"pid-file", required_argument, NULL, RR_OPT_PID_FILE},                                      \
+      {"console-socket", required_argument, NULL, RR_OPT_CONSOLE_SOCKET},                          \
+      {"no-pivot", no_argument, NULL, RR_OPT_NO_PIVOT},                                            \
+      {"no-new-keyring", no_argument, NULL, RR_OPT_NO_NEW_KEYRING},                                \
+  {                                                                                                \
+    "preserve-fds", required_argument, NULL, RR_OPT_PRESERVE_FDS                                   \
+  }
+/* 0: handled, 1: not a create flag, -1: bad value (*err set). In cmd_create.c. */
+int rr_cmd_parse_create_flag(int opt, struct rr_create_opts *o, struct rr_error **err);
+
+#endif
