@@ -15,7 +15,7 @@ static char *plan_of(const char *json, int64_t current, char **errmsg)
   struct rr_cg_plan p = {0};
   oci_linux_resources *r = oci_linux_resources_parse_data(json, strlen(json), "test", &err);
   *errmsg = NULL;
-  if (r == NULL || rr_resources_validate(r, &err) < 0 ||
+  if (r == NULL || rr_resources_validate(r, &err) < 0 || rr_resources_check_v2(r, &err) < 0 ||
       rr_cg_plan_build(r, current, &p, &err) < 0) {
     *errmsg = strdup(err ? err->msg : "?");
     rr_error_free(err);

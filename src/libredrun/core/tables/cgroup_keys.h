@@ -57,11 +57,13 @@ int rr_cg_name_validate(const char *name, struct rr_error **err) RR_WUR;
  * *is_max for "max". */
 int rr_cg_parse_bytes(const char *value, unsigned long long *out, int *is_max);
 
-/* Pure checks of linux.resources for a cgroup v2 runtime (no system access):
- * fields v2 cannot honour (rt budgets, kernel memory, swappiness, OOM killer
- * off, blkio leaf weights, net_cls/net_prio) are refused with their path,
- * ranges and syntaxes are checked, unified keys must be valid file names
- * with valid values. NULL is valid. */
+/* Pure checks of linux.resources (no system access): ranges and syntaxes,
+ * unified keys must be valid file names with valid values. NULL is valid. */
 int rr_resources_validate(const oci_linux_resources *r, struct rr_error **err) RR_WUR;
+/* What cgroup v2 cannot honour, refused with the field's path: real-time
+ * budgets, kernel memory, swappiness, disabling the OOM killer, blkio leaf
+ * weights, net_cls/net_prio. Called by the runtime before it creates a cgroup
+ * (the config itself is valid OCI, so rr_spec_validate does not refuse it). */
+int rr_resources_check_v2(const oci_linux_resources *r, struct rr_error **err) RR_WUR;
 
 #endif

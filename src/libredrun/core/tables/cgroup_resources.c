@@ -7,7 +7,7 @@
 
 #include "libredrun/core/tables/cgroup_keys.h"
 
-#define P "linux.resources."
+#define P ".linux.resources."
 
 static int refuse(struct rr_error **err, const char *field, const char *why)
 {
@@ -29,15 +29,6 @@ static int check_memory(const oci_memory *m, struct rr_error **err)
     if (vals[i].present && vals[i].v < -1)
       return rr_fail(err, RR_ERR_INVALID, 0, P "memory.%s: invalid value %" PRId64, vals[i].name,
                      vals[i].v);
-  if (m->kernel_present && m->kernel != 0 && m->kernel != -1)
-    return refuse(err, "memory.kernel", "kernel memory limits do not exist on cgroup v2");
-  if (m->kernel_tcp_present && m->kernel_tcp != 0 && m->kernel_tcp != -1)
-    return refuse(err, "memory.kernelTCP", "kernel TCP memory limits do not exist on cgroup v2");
-  if (m->swappiness_present && m->swappiness <= 100)
-    return refuse(err, "memory.swappiness", "per-cgroup swappiness does not exist on cgroup v2");
-  if (m->disable_oom_killer_present && m->disable_oom_killer)
-    return refuse(err, "memory.disableOOMKiller",
-                  "the OOM killer cannot be disabled on cgroup v2 (see memory.oom.group)");
   if (m->swap_present && m->swap > 0) {
     if (!m->limit_present || m->limit == 0)
       return 0; /* update: converted against the limit in place */
@@ -56,12 +47,6 @@ static int check_cpu(const oci_cpu *c, struct rr_error **err)
 {
   if (c == NULL)
     return 0;
-  if (c->realtime_runtime_present && c->realtime_runtime != 0)
-    return refuse(err, "cpu.realtimeRuntime",
-                  "real-time CPU budgets are not available on cgroup v2");
-  if (c->realtime_period_present && c->realtime_period != 0)
-    return refuse(err, "cpu.realtimePeriod",
-                  "real-time CPU budgets are not available on cgroup v2");
   if (c->quota_present && c->quota < -1)
     return rr_fail(err, RR_ERR_INVALID, 0, P "cpu.quota: invalid value %" PRId64, c->quota);
   if (c->quota_present && c->quota > 0 && c->quota < 1000)
@@ -86,8 +71,6 @@ static int check_blkio(const oci_block_io *b, struct rr_error **err)
   if (b->weight_present && b->weight != 0 && (b->weight < 10 || b->weight > 1000))
     return rr_fail(err, RR_ERR_INVALID, 0, P "blockIO.weight: %u is outside 10-1000",
                    (unsigned)b->weight);
-  if (b->leaf_weight_present && b->leaf_weight != 0)
-    return refuse(err, "blockIO.leafWeight", "leaf weights do not exist on cgroup v2");
   for (size_t i = 0; i < b->weight_device_len; i++) {
     const oci_weight_device *d = b->weight_device[i];
     if (d->major < 0 || d->minor < 0)
@@ -97,10 +80,6 @@ static int check_blkio(const oci_block_io *b, struct rr_error **err)
       return rr_fail(err, RR_ERR_INVALID, 0,
                      P "blockIO.weightDevice[%zu].weight: %u is outside 10-1000", i,
                      (unsigned)d->weight);
-    if (d->leaf_weight_present && d->leaf_weight != 0)
-      return rr_fail(
-          err, RR_ERR_UNSUPPORTED, 0,
-          P "blockIO.weightDevice[%zu].leafWeight: leaf weights do not exist on cgroup v2", i);
   }
   const struct {
     const char *name;
@@ -152,9 +131,6 @@ int rr_resources_validate(const oci_linux_resources *r, struct rr_error **err)
       return rr_fail(err, RR_ERR_INVALID, 0,
                      P "hugepageLimits[%zu].pageSize: invalid page size `%s`", i, size ? size : "");
   }
-  if (r->network && (r->network->class_id_present || r->network->priorities_len > 0))
-    return refuse(err, "network",
-                  "net_cls/net_prio (classID, priorities) do not exist on cgroup v2");
   for (size_t i = 0; r->rdma && i < r->rdma->len; i++) {
     const char *dev = r->rdma->keys[i];
     if (*dev == '\0' || strpbrk(dev, " \n=/") != NULL)
@@ -168,5 +144,48 @@ int rr_resources_validate(const oci_linux_resources *r, struct rr_error **err)
         rr_cg_value_validate(file, r->unified->values[i], err) < 0)
       return rr_wrap(err, P "unified");
   }
+  return 0;
+}
+
+int rr_resources_check_v2(const oci_linux_resources *r, struct rr_error **err)
+{
+  if (r == NULL)
+    return 0;
+  const oci_memory *m = r->memory;
+  if (m != NULL) {
+    if (m->kernel_present && m->kernel != 0 && m->kernel != -1)
+      return refuse(err, "memory.kernel", "kernel memory limits do not exist on cgroup v2");
+    if (m->kernel_tcp_present && m->kernel_tcp != 0 && m->kernel_tcp != -1)
+      return refuse(err, "memory.kernelTCP", "kernel TCP memory limits do not exist on cgroup v2");
+    if (m->swappiness_present && m->swappiness <= 100)
+      return refuse(err, "memory.swappiness", "per-cgroup swappiness does not exist on cgroup v2");
+    if (m->disable_oom_killer_present && m->disable_oom_killer)
+      return refuse(err, "memory.disableOOMKiller",
+                    "the OOM killer cannot be disabled on cgroup v2 (see memory.oom.group)");
+  }
+  const oci_cpu *c = r->cpu;
+  if (c != NULL) {
+    if (c->realtime_runtime_present && c->realtime_runtime != 0)
+      return refuse(err, "cpu.realtimeRuntime",
+                    "real-time CPU budgets are not available on cgroup v2");
+    if (c->realtime_period_present && c->realtime_period != 0)
+      return refuse(err, "cpu.realtimePeriod",
+                    "real-time CPU budgets are not available on cgroup v2");
+  }
+  const oci_block_io *b = r->block_io;
+  if (b != NULL) {
+    if (b->leaf_weight_present && b->leaf_weight != 0)
+      return refuse(err, "blockIO.leafWeight", "leaf weights do not exist on cgroup v2");
+    for (size_t i = 0; i < b->weight_device_len; i++) {
+      const oci_weight_device *d = b->weight_device[i];
+      if (d->leaf_weight_present && d->leaf_weight != 0)
+        return rr_fail(
+            err, RR_ERR_UNSUPPORTED, 0,
+            P "blockIO.weightDevice[%zu].leafWeight: leaf weights do not exist on cgroup v2", i);
+    }
+  }
+  if (r->network && (r->network->class_id_present || r->network->priorities_len > 0))
+    return refuse(err, "network",
+                  "net_cls/net_prio (classID, priorities) do not exist on cgroup v2");
   return 0;
 }

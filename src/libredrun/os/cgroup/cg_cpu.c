@@ -30,7 +30,7 @@ int rr_cg_plan_cpu(const oci_cpu *c, struct rr_cg_plan *p, struct rr_error **err
     if (quota && c->quota > 0)
       snprintf(q, sizeof(q), "%" PRId64, c->quota);
     else if (quota && c->quota != -1)
-      return rr_fail(err, RR_ERR_INVALID, 0, "linux.resources.cpu.quota: invalid value %" PRId64,
+      return rr_fail(err, RR_ERR_INVALID, 0, ".linux.resources.cpu.quota: invalid value %" PRId64,
                      c->quota);
     if (period)
       rr_cg_plan_add(p, "cpu", "cpu.max", "%s %" PRIu64, q, c->period);

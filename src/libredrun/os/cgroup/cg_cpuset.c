@@ -8,7 +8,7 @@ static int add_list(struct rr_cg_plan *p, const char *field, const char *file, c
                     struct rr_error **err)
 {
   if (rr_cg_value_validate(file, v, err) < 0)
-    return rr_wrap(err, "linux.resources.cpu.%s", field);
+    return rr_wrap(err, ".linux.resources.cpu.%s", field);
   rr_cg_plan_add(p, "cpuset", file, "%s", v);
   return 0;
 }

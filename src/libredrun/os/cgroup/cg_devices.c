@@ -77,7 +77,7 @@ int rr_cg_devices_rules(const oci_linux_resources *res, oci_device *const *devs,
     if (d->type != NULL) {
       if (strlen(d->type) != 1 || strchr("abc", d->type[0]) == NULL)
         return rr_fail(err, RR_ERR_INVALID, 0,
-                       "linux.resources.devices[%zu].type: invalid type `%s`", i, d->type);
+                       ".linux.resources.devices[%zu].type: invalid type `%s`", i, d->type);
       r.type = d->type[0];
     }
     if (d->major_present)
@@ -85,11 +85,11 @@ int rr_cg_devices_rules(const oci_linux_resources *res, oci_device *const *devs,
     if (d->minor_present)
       r.minor = d->minor;
     if (r.major < -1 || r.minor < -1 || r.major > UINT32_MAX || r.minor > UINT32_MAX)
-      return rr_fail(err, RR_ERR_INVALID, 0, "linux.resources.devices[%zu]: invalid device number",
+      return rr_fail(err, RR_ERR_INVALID, 0, ".linux.resources.devices[%zu]: invalid device number",
                      i);
     if (parse_access(d->access, &r.access) < 0)
       return rr_fail(err, RR_ERR_INVALID, 0,
-                     "linux.resources.devices[%zu].access: invalid access `%s`", i, d->access);
+                     ".linux.resources.devices[%zu].access: invalid access `%s`", i, d->access);
     push(&v, &count, r);
   }
   for (size_t i = 0; i < RR_ARRAY_SIZE(default_allow); i++)

@@ -17,7 +17,7 @@ int rr_cg_plan_hugetlb(oci_hugepage_limit *const *h, size_t n, struct rr_cg_plan
     snprintf(file, sizeof(file), "hugetlb.%s.max", size);
     if (strlen(size) > 16 || rr_cg_key_lookup(file) == NULL)
       return rr_fail(err, RR_ERR_INVALID, 0,
-                     "linux.resources.hugepageLimits[%zu].pageSize: invalid page size `%s`", i,
+                     ".linux.resources.hugepageLimits[%zu].pageSize: invalid page size `%s`", i,
                      size);
     rr_cg_plan_add(p, "hugetlb", file, "%" PRIu64, h[i]->limit);
     /* reservations (5.7+) are limited too so a mapping cannot reserve around

@@ -14,14 +14,14 @@ int rr_cg_swap_to_v2(int64_t swap, int64_t limit, int64_t *out, struct rr_error 
     return 0;
   }
   if (swap < -1)
-    return rr_fail(err, RR_ERR_INVALID, 0, "linux.resources.memory.swap: invalid value %" PRId64,
+    return rr_fail(err, RR_ERR_INVALID, 0, ".linux.resources.memory.swap: invalid value %" PRId64,
                    swap);
   if (limit == -1)
     return rr_fail(err, RR_ERR_INVALID, 0,
-                   "linux.resources.memory.swap: a swap limit needs a memory limit");
+                   ".linux.resources.memory.swap: a swap limit needs a memory limit");
   if (swap < limit)
     return rr_fail(err, RR_ERR_INVALID, 0,
-                   "linux.resources.memory.swap: memory+swap (%" PRId64
+                   ".linux.resources.memory.swap: memory+swap (%" PRId64
                    ") must be >= the memory limit (%" PRId64 ")",
                    swap, limit);
   *out = swap - limit;
@@ -46,12 +46,12 @@ int rr_cg_plan_memory(const oci_memory *m, int64_t current_limit, struct rr_cg_p
   bool has_swap = m->swap_present && m->swap != 0;
   int64_t limit = has_limit ? m->limit : current_limit;
   if (has_limit && m->limit < -1)
-    return rr_fail(err, RR_ERR_INVALID, 0, "linux.resources.memory.limit: invalid value %" PRId64,
+    return rr_fail(err, RR_ERR_INVALID, 0, ".linux.resources.memory.limit: invalid value %" PRId64,
                    m->limit);
   if (m->reservation_present && m->reservation != 0) {
     if (m->reservation < -1)
       return rr_fail(err, RR_ERR_INVALID, 0,
-                     "linux.resources.memory.reservation: invalid value %" PRId64, m->reservation);
+                     ".linux.resources.memory.reservation: invalid value %" PRId64, m->reservation);
     add_bytes(p, "memory.low", m->reservation);
   }
   if (has_swap) {

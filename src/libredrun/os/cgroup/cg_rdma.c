@@ -15,7 +15,8 @@ int rr_cg_plan_rdma(const oci_rdma_map *r, struct rr_cg_plan *p, struct rr_error
     const oci_rdma *v = r->values[i];
     const char *dev = r->keys[i];
     if (*dev == '\0' || strpbrk(dev, " \n=") != NULL)
-      return rr_fail(err, RR_ERR_INVALID, 0, "linux.resources.rdma: invalid device name `%s`", dev);
+      return rr_fail(err, RR_ERR_INVALID, 0, ".linux.resources.rdma: invalid device name `%s`",
+                     dev);
     char h[32] = "", o[32] = "";
     if (v->hca_handles_present)
       snprintf(h, sizeof(h), " hca_handle=%" PRIu32, v->hca_handles);

@@ -19,11 +19,11 @@ int rr_cg_plan_unified(const oci_string_map *u, struct rr_cg_plan *p, struct rr_
   for (size_t i = 0; i < u->len; i++) {
     const char *file = u->keys[i], *value = u->values[i];
     if (rr_cg_name_validate(file, err) < 0)
-      return rr_wrap(err, "linux.resources.unified");
+      return rr_wrap(err, ".linux.resources.unified");
     /* known files get their syntax checked; unknown ones are left to the
      * kernel, which rejects what it does not know */
     if (rr_cg_key_lookup(file) != NULL && rr_cg_value_validate(file, value, err) < 0)
-      return rr_wrap(err, "linux.resources.unified");
+      return rr_wrap(err, ".linux.resources.unified");
     size_t clen = strcspn(file, ".");
     const char *ctrl = NULL;
     for (size_t c = 0; c < RR_ARRAY_SIZE(controllers); c++)
@@ -31,7 +31,7 @@ int rr_cg_plan_unified(const oci_string_map *u, struct rr_cg_plan *p, struct rr_
         ctrl = controllers[c];
     if (ctrl == NULL)
       return rr_fail(err, RR_ERR_INVALID, 0,
-                     "linux.resources.unified: `%s`: unknown cgroup v2 controller", file);
+                     ".linux.resources.unified: `%s`: unknown cgroup v2 controller", file);
     rr_cg_plan_add(p, strcmp(ctrl, "cgroup") == 0 ? NULL : ctrl, file, "%s", value);
   }
   return 0;

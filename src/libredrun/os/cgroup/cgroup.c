@@ -151,17 +151,17 @@ static char *systemd_path(const char *spec, struct rr_error **err)
   const char *c1 = strchr(spec, ':');
   const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
   if (c1 == NULL || c2 == NULL || strchr(c2 + 1, ':') != NULL || strchr(spec, '/') != NULL)
-    return rr_fail(err, RR_ERR_INVALID, 0, "linux.cgroupsPath: `%s`: expected `slice:prefix:name`",
+    return rr_fail(err, RR_ERR_INVALID, 0, ".linux.cgroupsPath: `%s`: expected `slice:prefix:name`",
                    spec),
            NULL;
   _cleanup_free_ char *slice_name = strndup(spec, (size_t)(c1 - spec));
   _cleanup_free_ char *prefix = strndup(c1 + 1, (size_t)(c2 - c1 - 1));
   const char *name = c2 + 1;
   if (*name == '\0')
-    return rr_fail(err, RR_ERR_INVALID, 0, "linux.cgroupsPath: `%s`: empty name", spec), NULL;
+    return rr_fail(err, RR_ERR_INVALID, 0, ".linux.cgroupsPath: `%s`: empty name", spec), NULL;
   _cleanup_free_ char *slice = expand_slice(*slice_name ? slice_name : "system.slice", err);
   if (slice == NULL)
-    return rr_wrap(err, "linux.cgroupsPath"), NULL;
+    return rr_wrap(err, ".linux.cgroupsPath"), NULL;
   size_t nl = strlen(name);
   if (nl > 6 && strcmp(name + nl - 6, ".slice") == 0)
     return rr_xasprintf("%s/%s", slice, name);
@@ -184,7 +184,7 @@ static char *clean_path(const char *in, struct rr_error **err)
     if ((l == 1 && p[0] == '.') || (l == 2 && p[0] == '.' && p[1] == '.'))
       return free(out),
              rr_fail(err, RR_ERR_INVALID, 0,
-                     "linux.cgroupsPath: `%s`: `.` and `..` are not allowed", in),
+                     ".linux.cgroupsPath: `%s`: `.` and `..` are not allowed", in),
              NULL;
     out[k++] = '/';
     memcpy(out + k, p, l);
@@ -214,11 +214,11 @@ static int missing_controller(const char *ctrl, const char *mount, const char *m
 {
   if (strcmp(mode, "hybrid") == 0)
     return rr_fail(err, RR_ERR_UNSUPPORTED, 0,
-                   "linux.resources: the `%s` controller is not available in the cgroup v2 "
+                   ".linux.resources: the `%s` controller is not available in the cgroup v2 "
                    "hierarchy at `%s` (host cgroup mode: hybrid, `%s` is bound to cgroup v1)",
                    ctrl, mount, ctrl);
   return rr_fail(err, RR_ERR_UNSUPPORTED, 0,
-                 "linux.resources: the `%s` controller is not available in the cgroup v2 "
+                 ".linux.resources: the `%s` controller is not available in the cgroup v2 "
                  "hierarchy at `%s` (host cgroup mode: %s)",
                  ctrl, mount, mode);
 }
@@ -245,7 +245,7 @@ static int compute_path(struct rr_cgroup *cg, const char *spec, const char *id,
     return -1;
   if (cg->rel[0] == '\0')
     return rr_fail(err, RR_ERR_INVALID, 0,
-                   "linux.cgroupsPath: `%s`: the root cgroup cannot be used", spec ? spec : "");
+                   ".linux.cgroupsPath: `%s`: the root cgroup cannot be used", spec ? spec : "");
   cg->path = rr_xasprintf("%s%s", cg->mount, cg->rel);
   return 0;
 }
@@ -295,7 +295,8 @@ int rr_cgroup_prepare(const oci_config *cfg, const char *id, const struct rr_cgr
     return rr_fail(err, RR_ERR_INVALID, 0, "unknown cgroup manager `%s`", manager);
   }
 
-  if (rr_resources_validate(res, err) < 0 || rr_cg_plan_build(res, -1, &cg->plan, err) < 0)
+  if (rr_resources_validate(res, err) < 0 || rr_resources_check_v2(res, err) < 0 ||
+      rr_cg_plan_build(res, -1, &cg->plan, err) < 0)
     goto fail;
   if (res && res->devices_present &&
       rr_cg_devices_rules(res, lx->devices, lx->devices_len, &cg->rules, &cg->nrules, err) < 0)
@@ -306,7 +307,7 @@ int rr_cgroup_prepare(const oci_config *cfg, const char *id, const struct rr_cgr
   if (cg->mount == NULL) {
     if (cg->plan.n > 0 || cg->devices) {
       rr_fail(err, RR_ERR_UNSUPPORTED, 0,
-              "linux.resources: no cgroup v2 hierarchy is mounted (host cgroup mode: legacy)");
+              ".linux.resources: no cgroup v2 hierarchy is mounted (host cgroup mode: legacy)");
       goto fail;
     }
     rr_debug("no cgroup v2 hierarchy: running without a cgroup");
@@ -385,7 +386,7 @@ static int apply_plan(int dirfd, const struct rr_cg_plan *p, const char *mount, 
         return missing_controller(w->controller, mount, mode, err);
       return rr_fail(err, RR_ERR_UNSUPPORTED, 0, "cgroup file `%s` does not exist", file);
     }
-    return rr_wrap(err, "linux.resources");
+    return rr_wrap(err, ".linux.resources");
   }
   return 0;
 }

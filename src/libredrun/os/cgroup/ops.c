@@ -265,7 +265,7 @@ int rr_cgroup_update(const char *path, const oci_linux_resources *res, struct rr
   _cleanup_close_ int fd = -1;
   if (open_cgroup(path, &fd, err) < 0)
     return -1;
-  if (rr_resources_validate(res, err) < 0)
+  if (rr_resources_validate(res, err) < 0 || rr_resources_check_v2(res, err) < 0)
     return -1;
   /* a swap total given alone is converted against the limit in place */
   int64_t current = -1;

@@ -71,10 +71,6 @@ int rr_cg_plan_build(const oci_linux_resources *res, int64_t current_limit, stru
       rr_cg_plan_hugetlb(res->hugepage_limits, res->hugepage_limits_len, p, err) < 0 ||
       rr_cg_plan_rdma(res->rdma, p, err) < 0)
     return -1;
-  if (res->network != NULL && (res->network->class_id_present || res->network->priorities_len > 0))
-    return rr_fail(err, RR_ERR_UNSUPPORTED, 0,
-                   "linux.resources.network: net_cls/net_prio do not exist on cgroup v2 "
-                   "(use network policy outside the runtime)");
   /* unified last: its values override the converted ones, as the spec says */
   return rr_cg_plan_unified(res->unified, p, err);
 }
