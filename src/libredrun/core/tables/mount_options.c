@@ -116,6 +116,11 @@ const struct rr_mount_option *rr_mount_option_find(const char *name)
   return NULL;
 }
 
+const struct rr_mount_option *rr_mount_option_at(size_t i)
+{
+  return i < RR_ARRAY_SIZE(options) ? &options[i] : NULL;
+}
+
 #define ATIME_FLAGS (MS_NOATIME | MS_RELATIME | MS_STRICTATIME)
 
 static void apply_flag(struct rr_mount_flags *f, const struct rr_mount_option *o)

@@ -35,6 +35,8 @@ struct rr_mount_option {
 
 /* NULL when `name` is filesystem data rather than a known option. */
 const struct rr_mount_option *rr_mount_option_find(const char *name);
+/* The table in order (the features document lists it); NULL past the end. */
+const struct rr_mount_option *rr_mount_option_at(size_t i);
 
 /* The parsed options of one mount. */
 struct rr_mount_flags {
