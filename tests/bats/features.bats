@@ -60,3 +60,14 @@ setup() {
 	[ "$status" -eq 1 ]
 	[[ $output == *"features: takes no arguments"* ]]
 }
+
+@test "features: mount options from the mount table, idmap mounts" {
+	requires jq
+	run "$REDRUN" features
+	[ "$status" -eq 0 ]
+	jq -e '.mountOptions | index("bind") and index("rbind") and index("ro") and index("tmpcopyup") and index("rro")' \
+		<<<"$output" >/dev/null
+	# filesystem data such as size= is not an option name
+	jq -e '.mountOptions | all(test("=") | not)' <<<"$output" >/dev/null
+	[ "$(jq -r .linux.mountExtensions.idmap.enabled <<<"$output")" = true ]
+}

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "libredrun/core/tables/capabilities.h"
+#include "libredrun/core/tables/mount_options.h"
 #include "libredrun/core/tables/namespaces.h"
 #include "libredrun/core/tables/seccomp_names.h"
 #include "libredrun/core/util.h"
@@ -116,6 +117,10 @@ static json_object *linux_features(void)
   json_object_object_add(o, "apparmor", enabled(true));
   json_object_object_add(o, "selinux", enabled(true));
   json_object_object_add(o, "intelRdt", enabled(false));
+  /* idmapped bind mounts (mount_setattr MOUNT_ATTR_IDMAP) */
+  json_object *ext = json_object_new_object();
+  json_object_object_add(ext, "idmap", enabled(true));
+  json_object_object_add(o, "mountExtensions", ext);
   return o;
 }
 
@@ -128,6 +133,11 @@ int rr_features_build(json_object **out, struct rr_error **err)
 
   json_object_object_add(doc, "ociVersionMin", json_object_new_string("1.0.0"));
   json_object_object_add(doc, "ociVersionMax", json_object_new_string(RR_OCI_VERSION));
+  json_object *mopts = json_object_new_array();
+  const struct rr_mount_option *mo;
+  for (size_t i = 0; (mo = rr_mount_option_at(i)) != NULL; i++)
+    add_string(mopts, mo->name);
+  json_object_object_add(doc, "mountOptions", mopts);
   json_object_object_add(doc, "linux", linux_features());
 
   _cleanup_free_ char *scmp = rr_xasprintf("%u.%u.%u", sv->major, sv->minor, sv->micro);
