@@ -198,3 +198,19 @@ tmpl() {
 @test "templates: system + platform + app, admin" {
 	tmpl 3-admin 3 admin
 }
+
+# red-pak's own tests/basic (280 references, 2800 redwrap --dump-only outputs):
+# every dump, reduced to its meaning (mounts, env, namespaces, hostname, cwd,
+# capabilities, die-with-parent, new-session, refusals), must equal rp2oci's
+# config.json reduced the same way. Needs a red-pak 2.5.1 checkout, which this
+# repository does not ship: RP2OCI_REDPAK_SRC=/path/to/red-pak.
+@test "red-pak tests/basic: rp2oci means what redwrap's bwrap arguments mean" {
+	[ -n "${RP2OCI_REDPAK_SRC:-}" ] ||
+		skip "set RP2OCI_REDPAK_SRC to a red-pak 2.5.1 checkout to compare with its tests/basic"
+	command -v python3 >/dev/null || skip "needs python3"
+	run python3 "$TESTS_SRCDIR/rp2oci/redpak_basic.py" "$RP2OCI" \
+		"$RP2OCI_REDPAK_SRC/tests/basic/references" "$BATS_TEST_TMPDIR/basic"
+	echo "$output" | grep -v '^ok' | tail -40
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"# 2800 dumps compared, 0 mismatches"* ]]
+}
