@@ -141,7 +141,9 @@ int main(int argc, char **argv)
   int status = cmd->fn(argc - first, argv + first, &g, &err);
   if (err != NULL) {
     rr_log_error_final("redrun", err);
-    return status != 0 ? status : 1;
+    /* -1 from the error convention (or 0 with an error) is exit status 1;
+     * a positive status is the container's, relayed as is */
+    return status > 0 ? status : 1;
   }
-  return status;
+  return status < 0 ? 1 : status;
 }
