@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "libredrun/core/log.h"
 #include "libredrun/core/util.h"
 #include "rp2oci/rp2oci.h"
 
@@ -106,6 +107,20 @@ static int cmp_str(const void *x, const void *y)
   return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
+/* bwrap creates links and mounts in one sorted sequence; an OCI runtime
+ * mounts over the prepared root, so a link below a mount point is hidden. */
+static void warn_hidden_links(const struct rp_plan *p)
+{
+  for (size_t i = 0; i < p->nlinks; i++)
+    for (size_t j = 0; j < p->nmounts; j++) {
+      const char *d = p->mounts[j].destination;
+      size_t n = strlen(d);
+      if (strncmp(p->links[i].link, d, n) == 0 && (p->links[i].link[n] == '/' || n == 1))
+        rr_warn("Symlink `%s` lies below the mount at `%s` and is hidden in the container",
+                p->links[i].link, d);
+    }
+}
+
 int rp_exports_plan(struct rp_arena *a, const struct rp_merged *m, struct rp_expand_env *xenv,
                     struct rp_plan *p, struct rr_error **err)
 {
@@ -196,5 +211,6 @@ int rp_exports_plan(struct rp_arena *a, const struct rp_merged *m, struct rp_exp
    * were skipped when taken */
   qsort(p->mounts, p->nmounts, sizeof(*p->mounts), cmp_mount);
   qsort(p->locks, p->nlocks, sizeof(*p->locks), cmp_str);
+  warn_hidden_links(p);
   return 0;
 }

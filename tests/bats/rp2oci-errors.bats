@@ -264,3 +264,21 @@ fails() {
 	src=$(jq -r '.mounts[] | select(.destination=="/etc/data") | .source' "$B/config.json")
 	[ "$(cat "$B/$src")" = "from fd 7" ]
 }
+
+@test "--rootfs: an existing directory becomes root.path, links go there" {
+	node "$T/n" n <<-'EOF'
+	exports:
+	  - {mode: Symlink, mount: /home/me, path: /nodes/me}
+	  - {mode: Tmpfs, mount: /run}
+	  - {mode: Symlink, mount: /run/hidden, path: /x}
+	EOF
+	mkdir "$T/myroot"
+	run --separate-stderr "$RP2OCI" --bundle "$B" --redpath "$T/n" --rootfs "$T/myroot"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .root.path "$B/config.json")" = "$T/myroot" ]
+	[ "$(jq -r .root.readonly "$B/config.json")" = true ]
+	[ "$(readlink "$T/myroot/home/me")" = /nodes/me ]
+	[ ! -e "$B/rootfs" ]
+	# a link below a mount point is hidden at run time: said, not failed
+	[[ "$stderr" == *"Symlink \`/run/hidden\` lies below the mount at \`/run\`"* ]]
+}
