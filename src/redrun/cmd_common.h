@@ -3,6 +3,7 @@
 #define RR_CMD_COMMON_H
 
 #include <getopt.h>
+#include <stdio.h>
 
 #include "libredrun/os/container/container.h"
 #include "redrun/commands.h"
@@ -26,6 +27,13 @@ static inline int rr_cmd_nargs(int argc, char **argv, int min, int max, const ch
     return rr_fail(err, RR_ERR_INVALID, 0, "%s: expects %s, got %d argument%s", argv[0], what, n,
                    n == 1 ? "" : "s");
   }
+  return 0;
+}
+
+/* `redrun CMD --help`: the command's usage on stdout. */
+static inline int rr_cmd_help(const char *usage)
+{
+  fputs(usage, stdout);
   return 0;
 }
 

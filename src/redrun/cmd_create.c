@@ -5,7 +5,12 @@
 
 #include "redrun/cmd_common.h"
 
-static const struct option create_options[] = {RR_CREATE_OPTIONS, {NULL, 0, NULL, 0}};
+static const char usage[] =
+    "usage: redrun create [--bundle|-b DIR] [--pid-file FILE] [--console-socket SOCKET]\n          "
+    "           [--no-pivot] [--no-new-keyring] [--preserve-fds N] ID\n";
+
+static const struct option create_options[] = {
+    {"help", no_argument, NULL, 'h'}, RR_CREATE_OPTIONS, {NULL, 0, NULL, 0}};
 
 int rr_cmd_parse_create_flag(int opt, struct rr_create_opts *o, struct rr_error **err)
 {
@@ -43,7 +48,9 @@ int rr_cmd_create(int argc, char **argv, const struct rr_global *g, struct rr_er
   struct rr_create_opts o = {0};
   int opt;
   opterr = 0;
-  while ((opt = getopt_long(argc, argv, "b:", create_options, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, "b:h", create_options, NULL)) != -1) {
+    if (opt == 'h')
+      return rr_cmd_help(usage);
     int r = rr_cmd_parse_create_flag(opt, &o, err);
     if (r < 0)
       return 1;

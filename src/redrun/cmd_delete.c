@@ -3,15 +3,19 @@
 
 #include "redrun/cmd_common.h"
 
-static const struct option delete_options[] = {{"force", no_argument, NULL, 'f'},
-                                               {NULL, 0, NULL, 0}};
+static const char usage[] = "usage: redrun delete [--force|-f] ID\n";
+
+static const struct option delete_options[] = {
+    {"help", no_argument, NULL, 'h'}, {"force", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
 
 int rr_cmd_delete(int argc, char **argv, const struct rr_global *g, struct rr_error **err)
 {
   bool force = false;
   int opt;
   opterr = 0;
-  while ((opt = getopt_long(argc, argv, "f", delete_options, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, "fh", delete_options, NULL)) != -1) {
+    if (opt == 'h')
+      return rr_cmd_help(usage);
     if (opt != 'f')
       return rr_cmd_bad_flag(argv, err), 1;
     force = true;

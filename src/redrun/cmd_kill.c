@@ -6,14 +6,19 @@
 #include "libredrun/core/tables/signals.h"
 #include "redrun/cmd_common.h"
 
-static const struct option kill_options[] = {{"all", no_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
+static const char usage[] = "usage: redrun kill [--all|-a] ID [SIGNAL]\n";
+
+static const struct option kill_options[] = {
+    {"help", no_argument, NULL, 'h'}, {"all", no_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
 
 int rr_cmd_kill(int argc, char **argv, const struct rr_global *g, struct rr_error **err)
 {
   bool all = false;
   int opt;
   opterr = 0;
-  while ((opt = getopt_long(argc, argv, "a", kill_options, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, "ah", kill_options, NULL)) != -1) {
+    if (opt == 'h')
+      return rr_cmd_help(usage);
     if (opt != 'a')
       return rr_cmd_bad_flag(argv, err), 1;
     all = true;

@@ -5,7 +5,10 @@
 
 #include "redrun/cmd_common.h"
 
-static const struct option list_options[] = {{"format", required_argument, NULL, 'f'},
+static const char usage[] = "usage: redrun list [--format|-f table|json] [--quiet|-q]\n";
+
+static const struct option list_options[] = {{"help", no_argument, NULL, 'h'},
+                                             {"format", required_argument, NULL, 'f'},
                                              {"quiet", no_argument, NULL, 'q'},
                                              {NULL, 0, NULL, 0}};
 
@@ -15,7 +18,9 @@ int rr_cmd_list(int argc, char **argv, const struct rr_global *g, struct rr_erro
   bool quiet = false;
   int opt;
   opterr = 0;
-  while ((opt = getopt_long(argc, argv, "f:q", list_options, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, "f:qh", list_options, NULL)) != -1) {
+    if (opt == 'h')
+      return rr_cmd_help(usage);
     if (opt == 'f')
       format = optarg;
     else if (opt == 'q')

@@ -3,7 +3,12 @@
 
 #include "redrun/cmd_common.h"
 
+static const char usage[] =
+    "usage: redrun run [--detach|-d] [--keep] [--bundle|-b DIR] [--pid-file FILE]\n                "
+    "  [--console-socket SOCKET] [--no-pivot] [--no-new-keyring] [--preserve-fds N] ID\n";
+
 static const struct option run_options[] = {
+    {"help", no_argument, NULL, 'h'},
     RR_CREATE_OPTIONS,
     {"detach", no_argument, NULL, 'd'},
     {"keep", no_argument, NULL, RR_OPT_KEEP},
@@ -16,7 +21,9 @@ int rr_cmd_run(int argc, char **argv, const struct rr_global *g, struct rr_error
   bool detach = false, keep = false;
   int opt;
   opterr = 0;
-  while ((opt = getopt_long(argc, argv, "b:d", run_options, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, "b:dh", run_options, NULL)) != -1) {
+    if (opt == 'h')
+      return rr_cmd_help(usage);
     if (opt == 'd') {
       detach = true;
       continue;

@@ -6,12 +6,17 @@
 
 #include "redrun/cmd_common.h"
 
-static const struct option state_options[] = {{NULL, 0, NULL, 0}};
+static const char usage[] = "usage: redrun state ID\n";
+
+static const struct option state_options[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 
 int rr_cmd_state(int argc, char **argv, const struct rr_global *g, struct rr_error **err)
 {
   opterr = 0;
-  if (getopt_long(argc, argv, "", state_options, NULL) != -1)
+  int opt = getopt_long(argc, argv, "h", state_options, NULL);
+  if (opt == 'h')
+    return rr_cmd_help(usage);
+  if (opt != -1)
     return rr_cmd_bad_flag(argv, err), 1;
   if (rr_cmd_nargs(argc, argv, 1, 1, "the container id", err) < 0)
     return 1;

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -145,6 +146,27 @@ static int prepare_fds(const struct rr_child *c, struct rr_error **err)
   return 0;
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+  return *(const int *)a - *(const int *)b;
+}
+
+/* Close every fd from `from` up except those listed: before chdir(process.cwd)
+ * nothing of the host may stay reachable through /proc/self/fd (CVE-2024-21626). */
+static void close_fds_except(int from, int *keep, size_t n)
+{
+  qsort(keep, n, sizeof(int), cmp_int);
+  unsigned int lo = (unsigned int)from;
+  for (size_t i = 0; i < n; i++) {
+    if (keep[i] < from)
+      continue;
+    if ((unsigned int)keep[i] > lo)
+      syscall(SYS_close_range, lo, (unsigned int)keep[i] - 1, 0);
+    lo = (unsigned int)keep[i] + 1;
+  }
+  syscall(SYS_close_range, lo, ~0U, 0);
+}
+
 static void reset_signals(void)
 {
   sigset_t none;
@@ -208,6 +230,9 @@ void rr_child_main(struct rr_child *c)
       child_fail(&r, err, 1);
     }
   }
+
+  int keep[4] = {c->sync_fd, c->fifo_fd, listener, rr_log_fd()};
+  close_fds_except(3 + c->keep_fds, keep, 4);
 
   if (p->terminal_present && p->terminal) {
     int master, slave;
