@@ -65,7 +65,7 @@ teardown() {
 }
 
 @test "linux.devices: mknod with fileMode, uid, gid; fifo; nested path" {
-	bundle_sh 'stat -c "%n %F %a %u:%g %t:%T" /dev/mynull /dev/sub/myzero /dev/fifo; echo x > /dev/mynull && echo WRITE-OK'
+	bundle_sh 'stat -c "%n %F %a %u:%g %t:%T" /dev/mynull /dev/sub/myzero /dev/fifo; echo x > /dev/sub/myzero && echo WRITE-OK'
 	jq_config "$B" '.linux.devices = [
 	    {path: "/dev/mynull", type: "c", major: 1, minor: 3, fileMode: 384, uid: 1, gid: 2},
 	    {path: "/dev/sub/myzero", type: "c", major: 1, minor: 5},

@@ -32,12 +32,20 @@ fs_teardown() {
 	}
 }
 
+have_redrun_run() {
+	if [ -z "${HAVE_REDRUN_RUN:-}" ]; then
+		HAVE_REDRUN_RUN=no
+		if "$REDRUN" --help 2>&1 | grep -q '^ *run '; then HAVE_REDRUN_RUN=yes; fi
+	fi
+	[ "$HAVE_REDRUN_RUN" = yes ]
+}
+
 # ctr_run DIR [fsrun options]: run the bundle. `redrun run` once the runtime
 # has it (and no fsrun option is asked), the rootfs driver otherwise.
 ctr_run() {
 	local d=$1
 	shift
-	if [ $# -eq 0 ] && [ -z "${RR_FS_DRIVER:-}" ] && "$REDRUN" run --help >/dev/null 2>&1; then
+	if [ $# -eq 0 ] && [ -z "${RR_FS_DRIVER:-}" ] && have_redrun_run; then
 		"$REDRUN" --root "$RR_ROOT" run --bundle "$d" "rfs$BATS_TEST_NUMBER-$$"
 	else
 		"$FSRUN" "$@" "$d"
