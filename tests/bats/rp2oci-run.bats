@@ -11,7 +11,7 @@ load helpers
 
 setup() {
 	requires root jq
-	"$REDRUN" run --help >/dev/null 2>&1 || skip "redrun run is not available in this build"
+	"$REDRUN" --help 2>&1 | grep -q "^  run " || skip "redrun run is not available in this build"
 	common_setup
 	H=$BATS_TEST_TMPDIR/host
 	T=$BATS_TEST_TMPDIR/tree
