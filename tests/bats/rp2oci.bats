@@ -154,6 +154,18 @@ golden() {
 	golden single-smack-dwp-ns
 }
 
+@test "golden: single-inherit-env" {
+	golden single-inherit-env
+}
+
+@test "golden: single-set-user-name" {
+	golden single-set-user-name
+}
+
+@test "golden: single-time-userns" {
+	golden single-time-userns
+}
+
 # The contrib templates as red-pak would lay them down (contrib/redpak/mknode.sh),
 # two levels (system + app) and three (system + platform + app), normal and admin.
 tmpl() {
