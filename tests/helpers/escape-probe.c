@@ -53,8 +53,9 @@ static int cmd_cwd(void)
 {
   char buf[PATH_MAX];
   if (getcwd(buf, sizeof(buf)) == NULL)
-    return report("cwd", -1);
-  printf("cwd: %s\n", buf);
+    report("cwd", -1); /* ENOENT: the cwd is not below our root */
+  else
+    printf("cwd: %s\n", buf);
   ssize_t n = readlink("/proc/self/cwd", buf, sizeof(buf) - 1);
   if (n >= 0) {
     buf[n] = '\0';
