@@ -14,6 +14,7 @@ const struct rr_command rr_commands[] = {
     {"state", rr_cmd_state, "print the OCI state of a container"},
     {"kill", rr_cmd_kill, "send a signal to the container's init (or all its processes)"},
     {"delete", rr_cmd_delete, "delete a container and its resources"},
+    {"exec", rr_cmd_exec, "run one more process in a container"},
     {"list", rr_cmd_list, "list the containers"},
     {"spec", rr_cmd_spec, "write a default config.json into the bundle"},
     {"features", rr_cmd_features, "print the OCI features document (JSON)"},

@@ -43,6 +43,7 @@ int rr_cmd_run(int argc, char **argv, const struct rr_global *g, struct rr_error
 int rr_cmd_state(int argc, char **argv, const struct rr_global *g, struct rr_error **err);
 int rr_cmd_kill(int argc, char **argv, const struct rr_global *g, struct rr_error **err);
 int rr_cmd_delete(int argc, char **argv, const struct rr_global *g, struct rr_error **err);
+int rr_cmd_exec(int argc, char **argv, const struct rr_global *g, struct rr_error **err);
 int rr_cmd_list(int argc, char **argv, const struct rr_global *g, struct rr_error **err);
 
 /* Print the usage of the whole program. */

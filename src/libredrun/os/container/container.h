@@ -40,6 +40,22 @@ int rr_container_delete(const struct rr_runtime *rt, const char *id, bool force,
  * and returns the exit status in *status (128+N for a signal). */
 int rr_container_run(const struct rr_runtime *rt, const struct rr_create_opts *o, bool detach,
                      bool keep, int *status, struct rr_error **err) RR_WUR;
+struct rr_exec_opts {
+  const char *id;
+  const char *process_path; /* --process FILE; else args + overrides on the container's process */
+  char **args;              /* NULL-terminated */
+  bool detach, tty, no_new_privs, ignore_paused;
+  const char *pid_file, *console_socket, *cwd, *user;
+  char **env, **caps, **additional_gids; /* NULL-terminated or NULL */
+  const char *apparmor, *process_label;
+  int preserve_fds;
+};
+
+/* exec: join every namespace and the cgroup of the container and run one more
+ * process through the same setup path; returns once the pid file is written
+ * (--detach) or with the process's exit status in *status. */
+int rr_container_exec(const struct rr_runtime *rt, const struct rr_exec_opts *o, int *status,
+                      struct rr_error **err) RR_WUR;
 /* list: "table" or "json"; quiet prints the ids only. */
 int rr_container_list(const struct rr_runtime *rt, const char *format, bool quiet, FILE *out,
                       struct rr_error **err) RR_WUR;

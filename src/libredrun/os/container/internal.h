@@ -2,6 +2,7 @@
 #ifndef RR_CONTAINER_INTERNAL_H
 #define RR_CONTAINER_INTERNAL_H
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include "libredrun/os/container/container.h"
@@ -29,6 +30,11 @@ int rr_container_do_start(struct rr_cdir *d, const struct rr_state *st, const oc
 /* Kill what is left, run poststop hooks, remove the cgroup and the state dir. */
 int rr_container_do_destroy(struct rr_cdir *d, const struct rr_state *st, const oci_config *cfg,
                             struct rr_error **err) RR_WUR;
+/* The signals a foreground run/exec relays to the container. */
+void rr_relay_sigset(sigset_t *set);
+/* Relay signals (blocked in `set` by the caller) and the terminal (pty_master
+ * >= 0) to our child pid until it exits; returns its status (128+N for a signal). */
+int rr_container_wait_relay(pid_t pid, int pidfd, int pty_master, const sigset_t *set);
 /* The hooks' state JSON for a status. */
 char *rr_container_state_json(const struct rr_state *st, enum rr_status status);
 /* Parse the frozen config.json of a container. */

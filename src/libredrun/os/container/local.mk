@@ -13,4 +13,5 @@ librros_a_SOURCES += \
 	src/libredrun/os/container/kill.c \
 	src/libredrun/os/container/delete.c \
 	src/libredrun/os/container/run.c \
-	src/libredrun/os/container/list.c
+	src/libredrun/os/container/list.c \
+	src/libredrun/os/container/exec.c

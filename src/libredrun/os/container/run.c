@@ -45,8 +45,7 @@ static void forward(int sig, void *data)
     kill(r->pid, sig);
 }
 
-/* Every signal we may receive, to relay it to the container. */
-static void relay_set(sigset_t *set)
+void rr_relay_sigset(sigset_t *set)
 {
   sigfillset(set);
   sigdelset(set, SIGKILL);
@@ -58,12 +57,41 @@ static void relay_set(sigset_t *set)
   sigdelset(set, SIGFPE);
 }
 
+int rr_container_wait_relay(pid_t pid, int pidfd, int pty_master, const sigset_t *set)
+{
+  struct relay rl = {.pid = pid, .pidfd = pidfd};
+  _cleanup_close_ int sigfd = signalfd(-1, set, SFD_CLOEXEC);
+  if (pty_master >= 0)
+    rr_term_relay(pty_master, sigfd, forward, &rl);
+  while (!rl.exited) {
+    reap(&rl);
+    if (rl.exited)
+      break;
+    struct signalfd_siginfo si;
+    ssize_t n = sigfd >= 0 ? read(sigfd, &si, sizeof(si)) : -1;
+    if (n == (ssize_t)sizeof(si)) {
+      forward((int)si.ssi_signo, &rl);
+    } else if (n < 0 && errno != EINTR) {
+      int st;
+      if (waitpid(pid, &st, 0) == pid) {
+        rl.exited = true;
+        rl.status = st;
+      }
+    }
+  }
+  if (WIFEXITED(rl.status))
+    return WEXITSTATUS(rl.status);
+  if (WIFSIGNALED(rl.status))
+    return 128 + WTERMSIG(rl.status);
+  return 0;
+}
+
 int rr_container_run(const struct rr_runtime *rt, const struct rr_create_opts *o, bool detach,
                      bool keep, int *status, struct rr_error **err)
 {
   *status = 0;
   sigset_t set, old;
-  relay_set(&set);
+  rr_relay_sigset(&set);
   /* blocked from before clone (the child restores its mask) so that no signal
    * is lost or kills us between create and the relay */
   if (!detach)
@@ -89,32 +117,8 @@ int rr_container_run(const struct rr_runtime *rt, const struct rr_create_opts *o
   /* the state dir lock is for transitions: others may kill/inspect while we wait */
   flock(c.d->fd, LOCK_UN);
 
-  struct relay rl = {.pid = c.pid, .pidfd = c.pidfd};
-  _cleanup_close_ int sigfd = signalfd(-1, &set, SFD_CLOEXEC);
-  if (c.pty_master >= 0) {
-    rr_term_relay(c.pty_master, sigfd, forward, &rl);
-  }
-  while (!rl.exited) {
-    reap(&rl);
-    if (rl.exited)
-      break;
-    struct signalfd_siginfo si;
-    ssize_t n = sigfd >= 0 ? read(sigfd, &si, sizeof(si)) : -1;
-    if (n == (ssize_t)sizeof(si)) {
-      forward((int)si.ssi_signo, &rl);
-    } else if (n < 0 && errno != EINTR) {
-      int st;
-      if (waitpid(c.pid, &st, 0) == c.pid) {
-        rl.exited = true;
-        rl.status = st;
-      }
-    }
-  }
+  *status = rr_container_wait_relay(c.pid, c.pidfd, c.pty_master, &set);
   sigprocmask(SIG_SETMASK, &old, NULL);
-  if (WIFEXITED(rl.status))
-    *status = WEXITSTATUS(rl.status);
-  else if (WIFSIGNALED(rl.status))
-    *status = 128 + WTERMSIG(rl.status);
   if (!keep) {
     flock(c.d->fd, LOCK_EX);
     _cleanup_error_ struct rr_error *e = NULL;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "libredrun/core/tables/namespaces.h"
@@ -232,6 +233,23 @@ int rr_ns_child_set_names(const oci_config *cfg, struct rr_error **err)
   return 0;
 }
 
+static bool same_ns(int fd, const char *proc_name)
+{
+  char path[64];
+  struct stat a, b;
+  snprintf(path, sizeof(path), "/proc/self/ns/%s", proc_name);
+  return fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
+void rr_ns_close_all(int fds[8])
+{
+  for (size_t i = 0; i < rr_ns_table_len; i++) {
+    if (fds[i] >= 0)
+      close(fds[i]);
+    fds[i] = -1;
+  }
+}
+
 int rr_ns_open_of_pid(pid_t pid, int fds[8], struct rr_error **err)
 {
   for (size_t i = 0; i < rr_ns_table_len; i++)
@@ -239,14 +257,42 @@ int rr_ns_open_of_pid(pid_t pid, int fds[8], struct rr_error **err)
   for (size_t i = 0; i < rr_ns_table_len; i++) {
     char path[64];
     snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, rr_ns_table[i].proc_name);
-    fds[i] = open(path, O_RDONLY | O_CLOEXEC);
-    if (fds[i] < 0 && errno != ENOENT) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT)
+      continue; /* a namespace type this kernel lacks */
+    if (fd < 0) {
       int e = errno;
-      for (size_t j = 0; j < i; j++)
-        if (fds[j] >= 0)
-          close(fds[j]);
+      rr_ns_close_all(fds);
       return rr_fail_errnum(err, e, "open `%s`", path);
     }
+    /* joining one's own user namespace is EINVAL; the others are no-ops: skip them all */
+    if (same_ns(fd, rr_ns_table[i].proc_name)) {
+      close(fd);
+      continue;
+    }
+    fds[i] = fd;
+  }
+  return 0;
+}
+
+int rr_ns_join_for_children(const int fds[8], struct rr_error **err)
+{
+  for (size_t i = 0; i < rr_ns_table_len; i++) {
+    int flag = rr_ns_table[i].clone_flag;
+    if (fds[i] >= 0 && (flag == CLONE_NEWPID || flag == CLONE_NEWTIME) && setns(fds[i], flag) < 0)
+      return rr_fail_errno(err, "join the container's %s namespace", rr_ns_table[i].oci_name);
+  }
+  return 0;
+}
+
+int rr_ns_child_join_all(const int fds[8], struct rr_error **err)
+{
+  for (size_t i = 0; i < rr_ns_table_len; i++) {
+    int flag = rr_ns_table[i].clone_flag;
+    if (fds[i] < 0 || flag == CLONE_NEWPID || flag == CLONE_NEWTIME)
+      continue;
+    if (setns(fds[i], flag) < 0)
+      return rr_fail_errno(err, "join the container's %s namespace", rr_ns_table[i].oci_name);
   }
   return 0;
 }

@@ -45,7 +45,13 @@ int rr_ns_child_enter(const struct rr_ns_plan *p, const oci_config *cfg,
 int rr_ns_child_join_mount(const struct rr_ns_plan *p, struct rr_error **err) RR_WUR;
 /* Child: hostname and domainname (needs a new uts namespace, checked at plan time). */
 int rr_ns_child_set_names(const oci_config *cfg, struct rr_error **err) RR_WUR;
-/* Open every namespace of a running process (exec): fds per table index. */
+/* exec: open the namespaces of a running process that differ from ours, fds
+ * per rr_ns_table index (-1 where they are the same); close with rr_ns_close_all. */
 int rr_ns_open_of_pid(pid_t pid, int fds[8], struct rr_error **err) RR_WUR;
+void rr_ns_close_all(int fds[8]);
+/* exec, parent before clone: join the pid and time namespaces (they apply to children). */
+int rr_ns_join_for_children(const int fds[8], struct rr_error **err) RR_WUR;
+/* exec, child: join the others in table order (user first, mount last). */
+int rr_ns_child_join_all(const int fds[8], struct rr_error **err) RR_WUR;
 
 #endif

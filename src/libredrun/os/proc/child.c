@@ -18,6 +18,7 @@
 #include "libredrun/os/proc/identity.h"
 #include "libredrun/os/proc/sync.h"
 #include "libredrun/os/proc/terminal.h"
+#include "libredrun/os/security/lsm.h"
 
 #ifndef KEYCTL_JOIN_SESSION_KEYRING
 #define KEYCTL_JOIN_SESSION_KEYRING 1
@@ -197,6 +198,8 @@ void rr_child_main(struct rr_child *c)
     r.state_json = steal_ptr(m.data);
     rr_msg_clear(&m);
   }
+  if (c->join_fds != NULL && rr_ns_child_join_all(c->join_fds, &err) < 0)
+    child_fail(&r, err, 1);
   if (c->ns != NULL) {
     if (rr_ns_child_enter(c->ns, c->cfg, &err) < 0)
       child_fail(&r, err, 1);
@@ -278,8 +281,10 @@ void rr_child_main(struct rr_child *c)
   r.released = true;
   rr_log_set_hook(NULL, NULL);
 
-  if (rr_hooks_run(c->cfg->hooks, RR_HOOK_START_CONTAINER, r.state_json ? r.state_json : "{}",
-                   &err) < 0)
+  if (c->join_fds == NULL && rr_hooks_run(c->cfg->hooks, RR_HOOK_START_CONTAINER,
+                                          r.state_json ? r.state_json : "{}", &err) < 0)
+    child_fail(&r, err, 1);
+  if (rr_lsm_set_exec_label(p->apparmor_profile, p->selinux_label, &err) < 0)
     child_fail(&r, err, 1);
   if (prepare_fds(c, &err) < 0 || rr_proc_drop_bounding(p, &err) < 0)
     child_fail(&r, err, 1);
@@ -289,7 +294,8 @@ void rr_child_main(struct rr_child *c)
   if (c->seccomp != NULL && !nnp &&
       rr_seccomp_install(c->seccomp, listener, r.state_json, &err) < 0)
     child_fail(&r, err, 1);
-  bool in_userns = c->ns != NULL && (c->ns->new_user || c->ns->join_fd[0] >= 0);
+  bool in_userns = (c->ns != NULL && (c->ns->new_user || c->ns->join_fd[0] >= 0)) ||
+                   (c->join_fds != NULL && c->join_fds[0] >= 0);
   if (rr_proc_set_user(p, in_userns, &err) < 0 || rr_proc_set_caps(p, &err) < 0 ||
       rr_proc_set_no_new_privs(p, &err) < 0)
     child_fail(&r, err, 1);

@@ -29,7 +29,8 @@ struct rr_child {
   char **extra_env; /* appended to process.env (LISTEN_FDS, LISTEN_PID), may be NULL */
   int close_fds[4]; /* parent fds to close at once (state dir lock), -1 terminated */
   bool new_keyring;
-  bool wait_go; /* wait for RR_MSG_GO (maps written, cgroup entered) */
+  bool wait_go;        /* wait for RR_MSG_GO (maps written, cgroup entered) */
+  const int *join_fds; /* exec: namespace fds per rr_ns_table index (-1: keep ours), else NULL */
 };
 
 /* The child's entry point after clone. Never returns. */
