@@ -14,6 +14,10 @@ setup() {
 	[ "$(id -u)" = 0 ] || skip "golden outputs are written for uid 0"
 }
 
+teardown() {
+	[ -z "${UNPRIV_DIR:-}" ] || rm -rf "$UNPRIV_DIR"
+}
+
 golden() {
 	local c=$GOLDEN/$1 t=$BATS_TEST_TMPDIR/tree
 	rp2oci_tree "$c" "$t"
@@ -225,4 +229,25 @@ tmpl() {
 	echo "$output" | grep -v '^ok' | tail -40
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"# 2800 dumps compared, 0 mismatches"* ]]
+}
+
+# Run by an unprivileged user (§6.4, §6.5): that user's ids are $UID/$GID and
+# the mapped host ids, and the capability set starts empty.
+@test "unprivileged caller: its own ids, no capabilities unless configured" {
+	command -v setpriv >/dev/null || skip "needs setpriv"
+	# the bats temporary directory is not reachable by other users
+	UNPRIV_DIR=$(mktemp -d /tmp/rp2oci-unpriv.XXXXXX)
+	local t=$UNPRIV_DIR
+	chmod 755 "$t"
+	mkdir -p "$t/n/etc" "$t/b"
+	printf 'realpath: /n\ntimestamp: 1\nstate: Enable\n' >"$t/n/.rednode.yaml"
+	printf 'headers: {alias: n}\nexports:\n  - {mode: Public, mount: /run/user/$UID, path: /run/user/$UID}\n  - {mode: Execfd, mount: /etc/passwd, path: "echo $UID"}\n' >"$t/n/etc/redpak.yaml"
+	chmod -R a+rX "$t" && chown 65534:65534 "$t/b"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$RP2OCI" --redpath "$t/n" --bundle "$t/b"
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	run jq -c '[.process.user, .linux.uidMappings, .linux.gidMappings, .process.capabilities.bounding,
+		[.mounts[].destination]]' "$t/b/config.json"
+	[ "$output" = '[{"uid":65534,"gid":65534},[{"containerID":65534,"hostID":65534,"size":1}],[{"containerID":65534,"hostID":65534,"size":1}],[],["/etc/passwd","/run/user/65534"]]' ]
+	# the Execfd command ran as that user too (bash's own $UID)
+	[ "$(cat "$t/b/redpak-files/1")" = 65534 ]
 }
