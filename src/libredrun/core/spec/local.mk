@@ -5,3 +5,4 @@ librrcore_a_SOURCES += \
 librrcore_a_SOURCES += \
 	src/libredrun/core/spec/default.h \
 	src/libredrun/core/spec/default.c
+librrcore_a_SOURCES += src/libredrun/core/spec/lifecycle_checks.h src/libredrun/core/spec/lifecycle_checks.c

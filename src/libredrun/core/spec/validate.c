@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "libredrun/core/spec/validate.h"
+#include "libredrun/core/spec/lifecycle_checks.h"
 #include "libredrun/core/tables/cgroup_keys.h"
 #include "libredrun/core/tables/mount_options.h"
 #include "libredrun/core/tables/seccomp_names.h"
@@ -123,6 +124,9 @@ int rr_spec_validate(const oci_config *cfg, struct rr_error **err)
    *   namespaces, capabilities, mounts, resources, seccomp
    */
   /* -- module validators: begin -- */
+  if (rr_namespaces_validate(cfg, err) < 0 ||
+      (cfg->process != NULL && rr_process_limits_validate(cfg->process, ".process", err) < 0))
+    return rr_wrap(err, SRC);
   if (rr_mounts_validate(cfg, err) < 0)
     return rr_wrap(err, SRC);
   if (cfg->linux != NULL && rr_resources_validate(cfg->linux->resources, err) < 0)

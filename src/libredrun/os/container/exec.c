@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "libredrun/core/log.h"
+#include "libredrun/core/spec/lifecycle_checks.h"
 #include "libredrun/core/spec/validate.h"
 #include "libredrun/core/tables/capabilities.h"
 #include "libredrun/core/util.h"
@@ -170,7 +171,8 @@ static oci_process *build_process(const struct rr_exec_opts *o, oci_config *cfg,
     p->no_new_privileges = true;
     p->no_new_privileges_present = true;
   }
-  if (rr_spec_validate_process(p, source, prefix, err) < 0) {
+  if (rr_spec_validate_process(p, source, prefix, err) < 0 ||
+      (rr_process_limits_validate(p, prefix, err) < 0 && rr_wrap(err, "%s", source) < 0)) {
     oci_process_free(p);
     return NULL;
   }
