@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: Apache-2.0
 # Images that try to make the runtime mount or create something outside the
-# rootfs. Every case runs with openat2 and with the component walk that
-# replaces it (--no-openat2), and checks the host afterwards.
+# rootfs. Every case runs with openat2, with the component walk that replaces
+# it (--no-openat2), and as on an old kernel (no openat2, no new mount API),
+# and checks the host afterwards.
 
 load helpers
 load fs_helpers
@@ -20,7 +21,7 @@ teardown() {
 }
 
 # both resolution strategies
-MODES=("" "--no-openat2")
+MODES=("" "--no-openat2" "--no-openat2 --legacy-mount")
 
 run_modes() {
 	local m
@@ -140,8 +141,8 @@ run_modes() {
 	) &
 	SWAPPER=$!
 	local i m ok=0 failed=0
-	for i in $(seq 1 40); do
-		for m in "" --no-openat2; do
+	for i in $(seq 1 30); do
+		for m in "${MODES[@]}"; do
 			# shellcheck disable=SC2086
 			if ctr_run "$B" $m >/dev/null 2>&1; then ok=$((ok + 1)); else failed=$((failed + 1)); fi
 		done

@@ -260,3 +260,25 @@ teardown() {
 		[[ "$output" == *"config.json: ${c#*|}"* ]]
 	done
 }
+
+@test "without the new mount API (Linux < 5.12): flags by remount, recursive ones per submount" {
+	mkdir -p "$SRC/sub"
+	mount -t tmpfs -o size=64k tmpfs "$SRC/sub"
+	bundle_sh 'cat /proc/self/mountinfo; cat /proc/keys; ls -A /sys/firmware'
+	add_mount "$(jq -nc --arg s "$SRC" '{destination: "/m/ro", type: "bind", source: $s, options: ["rbind", "ro", "nosuid"]}')"
+	add_mount "$(jq -nc --arg s "$SRC" '{destination: "/m/rro", type: "bind", source: $s, options: ["rbind", "rro", "rnoexec"]}')"
+	add_mount "$(jq -nc --arg s "$SRC/file" '{destination: "/m/file", type: "bind", source: $s, options: ["bind", "noatime"]}')"
+	add_mount '{"destination": "/m/t", "type": "tmpfs", "source": "tmpfs", "options": ["rnodev", "rshared"]}'
+	run ctr_run "$B" --legacy-mount --no-openat2
+	[ "$status" -eq 0 ]
+	[[ "$(mnt_line /)" =~ \ /\ ro, ]]
+	[[ "$(mnt_line /m/ro)" =~ \ /m/ro\ ro,nosuid, ]]
+	[[ "$(mnt_line /m/ro/sub)" =~ \ /m/ro/sub\ rw, ]]
+	[[ "$(mnt_line /m/rro)" =~ \ /m/rro\ ro,noexec, ]]
+	[[ "$(mnt_line /m/rro/sub)" =~ \ /m/rro/sub\ ro,noexec, ]]
+	[[ "$(mnt_line /m/file)" =~ \ /m/file\ rw,noatime ]]
+	[[ "$(mnt_line /m/t)" =~ \ /m/t\ rw,nodev,.*shared: ]]
+	[[ "$(mnt_line /proc/keys)" == *"/null /proc/keys "* ]]
+	[[ "$(mnt_line /sys/firmware)" =~ \ /sys/firmware\ ro, ]]
+	[[ "$(mnt_line /proc/sys)" =~ \ /proc/sys\ ro, ]]
+}

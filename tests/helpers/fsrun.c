@@ -8,7 +8,8 @@
  * With --userns the container also gets a user namespace mapping 0-65535 to
  * host ids 100000-165535 (devices are then bind-mounted, sysfs may fall back).
  * --terminal binds a pty slave of the container's devpts onto /dev/console;
- * --cgroup passes the container's cgroup path (the process is not moved).
+ * --cgroup passes the container's cgroup path (the process is not moved);
+ * --legacy-mount avoids open_tree/move_mount/mount_setattr/fsopen as on Linux < 5.2.
  *   fsrun [--no-pivot] [--no-openat2] [--userns] [--terminal] [--cgroup PATH] BUNDLE
  */
 #include "config.h"
@@ -26,6 +27,7 @@
 
 #include "libredrun/core/tables/namespaces.h"
 #include "libredrun/core/util.h"
+#include "libredrun/os/fs/plan.h"
 #include "libredrun/os/fs/resolve.h"
 #include "libredrun/os/fs/rootfs.h"
 #include "oci_types.h"
@@ -110,6 +112,8 @@ int main(int argc, char **argv)
       opts.no_pivot = true;
     else if (strcmp(argv[i], "--no-openat2") == 0)
       rr_fs_resolve_force_fallback(true);
+    else if (strcmp(argv[i], "--legacy-mount") == 0)
+      rr_fs_mount_force_legacy(true);
     else if (strcmp(argv[i], "--userns") == 0)
       opts.in_user_ns = true;
     else if (strcmp(argv[i], "--terminal") == 0)
@@ -121,7 +125,8 @@ int main(int argc, char **argv)
   }
   if (i != argc - 1) {
     fprintf(stderr,
-            "usage: fsrun [--no-pivot] [--no-openat2] [--userns] [--terminal] [--cgroup PATH] "
+            "usage: fsrun [--no-pivot] [--no-openat2] [--legacy-mount] [--userns] [--terminal] "
+            "[--cgroup PATH] "
             "BUNDLE\n");
     return 125;
   }

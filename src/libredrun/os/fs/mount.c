@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -50,8 +51,14 @@ void rr_fs_ms_to_attr(unsigned long set, unsigned long clear, uint64_t *attr_set
   }
 }
 
+void rr_fs_mount_force_legacy(bool on)
+{
+  no_new_mount_api = on;
+}
+
 /* Remount fallback for kernels without mount_setattr: the flags the mount has
- * now are kept, because in a user namespace dropping a locked one is EPERM. */
+ * now are kept, because in a user namespace dropping a locked one is EPERM.
+ * mnt_fd must be the root of the mount. */
 static int remount_fallback(int mnt_fd, uint64_t set, uint64_t clr, struct rr_error **err)
 {
   static const struct {
@@ -64,25 +71,81 @@ static int remount_fallback(int mnt_fd, uint64_t set, uint64_t clr, struct rr_er
       {MS_NODEV, MOUNT_ATTR_NODEV, ST_NODEV},
       {MS_NOEXEC, MOUNT_ATTR_NOEXEC, ST_NOEXEC},
       {MS_NODIRATIME, MOUNT_ATTR_NODIRATIME, ST_NODIRATIME},
-      {MS_NOATIME, MOUNT_ATTR_NOATIME, ST_NOATIME},
-      {MS_RELATIME, 0, ST_RELATIME},
   };
   struct statvfs sv;
   if (fstatvfs(mnt_fd, &sv) < 0)
     return rr_fail_errno(err, "statvfs");
   unsigned long flags = MS_BIND | MS_REMOUNT;
   for (size_t i = 0; i < RR_ARRAY_SIZE(map); i++) {
-    bool on = (sv.f_flag & map[i].st) != 0;
-    if (map[i].attr && (set & map[i].attr))
-      on = true;
-    else if (map[i].attr && (clr & map[i].attr) && !(clr & MOUNT_ATTR__ATIME & map[i].attr))
-      on = false;
-    if (on)
+    if (sv.f_flag & map[i].st)
+      flags |= map[i].ms;
+    if (clr & map[i].attr)
+      flags &= ~map[i].ms;
+    if (set & map[i].attr)
       flags |= map[i].ms;
   }
+  if ((clr & MOUNT_ATTR__ATIME) == MOUNT_ATTR__ATIME) {
+    uint64_t atime = set & MOUNT_ATTR__ATIME;
+    flags |= atime == MOUNT_ATTR_NOATIME       ? MS_NOATIME
+             : atime == MOUNT_ATTR_STRICTATIME ? MS_STRICTATIME
+                                               : MS_RELATIME;
+  } else {
+    flags |= (sv.f_flag & ST_NOATIME)    ? MS_NOATIME
+             : (sv.f_flag & ST_RELATIME) ? MS_RELATIME
+                                         : MS_STRICTATIME;
+  }
+  if (set & MOUNT_ATTR_NOSYMFOLLOW)
+    flags |= MS_NOSYMFOLLOW;
   char p[RR_FD_PATH_MAX];
   if (mount(NULL, rr_fs_fd_path(mnt_fd, p), NULL, flags, NULL) < 0)
     return rr_fail_errno(err, "remount");
+  return 0;
+}
+
+/* Decode the octal escapes of a mountinfo path in place ("\040" is a space). */
+static void unescape(char *s)
+{
+  char *w = s;
+  for (char *r = s; *r; r++) {
+    if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' &&
+        r[3] <= '7') {
+      *w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+      r += 3;
+    } else {
+      *w++ = *r;
+    }
+  }
+  *w = '\0';
+}
+
+/* Without mount_setattr, "recursive" means: the mount and every mount below
+ * it, one remount each, found by mount point in mountinfo. */
+static int remount_tree(int mnt_fd, uint64_t set, uint64_t clr, struct rr_error **err)
+{
+  char p[RR_FD_PATH_MAX], top[4096];
+  ssize_t n = readlink(rr_fs_fd_path(mnt_fd, p), top, sizeof(top) - 1);
+  if (n < 0)
+    return rr_fail_errno(err, "readlink");
+  top[n] = '\0';
+  size_t len = strlen(top);
+  _cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+  if (f == NULL)
+    return rr_fail_errno(err, "open mountinfo");
+  char line[8192];
+  while (fgets(line, sizeof(line), f)) {
+    char mp[4096];
+    if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
+      continue;
+    unescape(mp);
+    bool below = strcmp(top, "/") == 0
+                     ? mp[0] == '/'
+                     : strncmp(mp, top, len) == 0 && (mp[len] == '\0' || mp[len] == '/');
+    if (!below)
+      continue;
+    _cleanup_close_ int fd = open(mp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 || remount_fallback(fd, set, clr, err) < 0)
+      return fd < 0 ? rr_fail_errno(err, "open `%s`", mp) : rr_wrap(err, "`%s`", mp);
+  }
   return 0;
 }
 
@@ -100,8 +163,7 @@ int rr_fs_setattr_fd(int mnt_fd, uint64_t set, uint64_t clr, bool recursive, str
     no_new_mount_api = true;
   }
   if (recursive)
-    return rr_fail(err, RR_ERR_UNSUPPORTED, ENOSYS,
-                   "recursive mount attributes need mount_setattr (linux 5.12)");
+    return remount_tree(mnt_fd, set, clr, err);
   return remount_fallback(mnt_fd, set, clr, err);
 }
 
@@ -139,12 +201,27 @@ int rr_fs_bind_fd(int src_fd, int target_fd, bool recursive, const struct rr_fs_
   }
   if (a->userns_fd >= 0)
     return rr_fail(err, RR_ERR_UNSUPPORTED, ENOSYS, "id-mapped mounts need linux 5.12");
-  if (a->set || a->clr || a->rec_set || a->rec_clr)
-    return rr_fail(err, RR_ERR_UNSUPPORTED, ENOSYS,
-                   "bind mount options need open_tree and mount_setattr (linux 5.12)");
   if (mount(rr_fs_fd_path(src_fd, sp), rr_fs_fd_path(target_fd, tp), NULL,
             MS_BIND | (recursive ? MS_REC : 0), NULL) < 0)
     return rr_fail_errno(err, "bind mount");
+  if (a->set == 0 && a->clr == 0 && a->rec_set == 0 && a->rec_clr == 0)
+    return 0;
+  /* The fd still names the covered directory; the new mount is reached by
+   * its path, and checked to be the source we bound before it is changed. */
+  char path[4096];
+  ssize_t n = readlink(tp, path, sizeof(path) - 1);
+  if (n < 0)
+    return rr_fail_errno(err, "readlink the bind target");
+  path[n] = '\0';
+  _cleanup_close_ int mnt = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  struct stat want, got;
+  if (mnt < 0 || fstat(mnt, &got) < 0 || fstat(src_fd, &want) < 0)
+    return rr_fail_errno(err, "reopen the bind mount");
+  if (got.st_dev != want.st_dev || got.st_ino != want.st_ino)
+    return rr_fail(err, RR_ERR_SYSTEM, 0, "the bind mount at `%s` changed while mounting", path);
+  if (rr_fs_setattr_fd(mnt, a->rec_set, a->rec_clr, true, err) < 0 ||
+      rr_fs_setattr_fd(mnt, a->set, a->clr, false, err) < 0)
+    return -1;
   return 0;
 }
 

@@ -95,6 +95,8 @@ int rr_fs_mount_fs_fd(int target_fd, const char *source, const char *type, unsig
 /* An empty read-only tmpfs over target_fd (masking a directory). */
 int rr_fs_mount_empty_ro_tmpfs(int target_fd, struct rr_error **err) RR_WUR;
 int rr_fs_propagation_fd(int mnt_fd, unsigned long propagation, struct rr_error **err) RR_WUR;
+/* Tests: behave as on a kernel without open_tree/move_mount/mount_setattr/fsopen. */
+void rr_fs_mount_force_legacy(bool on);
 /* MS_* per-mount flags as MOUNT_ATTR_* set/clear masks */
 void rr_fs_ms_to_attr(unsigned long set, unsigned long clear, uint64_t *attr_set,
                       uint64_t *attr_clr);
