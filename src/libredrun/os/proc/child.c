@@ -100,6 +100,12 @@ static char *resolve_exec(const oci_process *p, struct rr_error **err)
       rr_fail_errnum(err, EACCES, "exec: `%s`: is a directory", a);
       return NULL;
     }
+    /* like execvp's lookup: a file without execute permission fails here, at
+     * create, where engines map "permission denied" to status 126 */
+    if (!S_ISREG(sb.st_mode) || access(a, X_OK) < 0) {
+      rr_fail_errnum(err, EACCES, "exec: `%s`", a);
+      return NULL;
+    }
     return rr_xstrdup(a);
   }
   const char *path = env_get(p->env, p->env_len, "PATH");
