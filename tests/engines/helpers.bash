@@ -140,6 +140,8 @@ engines_test_setup() {
 
 engines_test_teardown() {
 	if [ -z "${BATS_TEST_COMPLETED:-}" ]; then
+		echo "# last command's output (status ${status:-}):"
+		printf '%s\n' "${output:-}" | tail -n 20 | sed 's/^/#   /'
 		echo "# runtime calls of this test ($RUNTIME_NAME):"
 		tail -n +"$((LOG_MARK + 1))" "$W/runtime-calls.log" | sed 's/^/#   /'
 	fi

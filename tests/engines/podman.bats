@@ -228,7 +228,7 @@ teardown() {
 	else
 		run pm run --rm --memory 64m "$IMAGE" true
 		[ "$status" -ne 0 ]
-		[[ $output == *memory* ]]
+		[[ $output == *memory*controller* ]]
 		[[ $output == *"OCI runtime"* ]]
 	fi
 	if runtime_has_controller pids; then
@@ -239,7 +239,7 @@ teardown() {
 	else
 		run pm run --rm --pids-limit 50 "$IMAGE" true
 		[ "$status" -ne 0 ]
-		[[ $output == *pids* ]]
+		[[ $output == *pids*controller* ]]
 	fi
 	# a refused create leaves no container behind
 	run pm ps -a -q
