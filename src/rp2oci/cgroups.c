@@ -162,6 +162,11 @@ int rp_cgroups_to_oci(struct rp_arena *a, const struct rp_merged *m, struct rp_e
       oci_string_map_set(&res->unified, file, best);
   }
 
+  if (res->unified == NULL) {
+    oci_linux_resources_free(res);
+    cfg->linux->resources = NULL;
+  }
+
   struct rp_buf ann = {0};
   rp_buf_addc(&ann, '[');
   for (size_t i = 0; i < ch->n; i++) {

@@ -110,9 +110,17 @@ static int convert(struct rp_arena *a, struct rp_options *o, struct rr_error **e
   return r;
 }
 
+/* The core logger prefixes "redrun:"; rp2oci's warnings name rp2oci. */
+static void log_to_stderr(enum rr_log_level level, const char *msg, void *data)
+{
+  (void)data;
+  fprintf(stderr, "rp2oci: %s%s\n", level == RR_LOG_WARN ? "warning: " : "", msg);
+}
+
 int main(int argc, char **argv)
 {
   _cleanup_error_ struct rr_error *err = NULL;
+  rr_log_set_hook(log_to_stderr, NULL);
   struct rp_options o = {0};
   int r = parse_args(argc, argv, &o, &err);
   if (r > 0)
