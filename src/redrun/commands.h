@@ -36,6 +36,11 @@ extern const struct rr_command rr_commands[];
 /* One function per command, each in cmd_<name>.c. */
 int rr_cmd_spec(int argc, char **argv, const struct rr_global *g, struct rr_error **err);
 int rr_cmd_features(int argc, char **argv, const struct rr_global *g, struct rr_error **err);
+int rr_cmd_pause(int argc, char **argv, const struct rr_global *g, struct rr_error **err);
+int rr_cmd_resume(int argc, char **argv, const struct rr_global *g, struct rr_error **err);
+int rr_cmd_update(int argc, char **argv, const struct rr_global *g, struct rr_error **err);
+int rr_cmd_events(int argc, char **argv, const struct rr_global *g, struct rr_error **err);
+int rr_cmd_ps(int argc, char **argv, const struct rr_global *g, struct rr_error **err);
 int rr_cmd_version(int argc, char **argv, const struct rr_global *g, struct rr_error **err);
 int rr_cmd_create(int argc, char **argv, const struct rr_global *g, struct rr_error **err);
 int rr_cmd_start(int argc, char **argv, const struct rr_global *g, struct rr_error **err);

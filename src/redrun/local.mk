@@ -10,5 +10,7 @@ redrun_SOURCES = \
 redrun_SOURCES += src/redrun/cmd_common.h src/redrun/cmd_create.c src/redrun/cmd_start.c \
 	src/redrun/cmd_run.c src/redrun/cmd_state.c src/redrun/cmd_kill.c src/redrun/cmd_delete.c \
 	src/redrun/cmd_list.c src/redrun/cmd_exec.c
+redrun_SOURCES += src/redrun/cmd_pause.c src/redrun/cmd_resume.c src/redrun/cmd_update.c \
+	src/redrun/cmd_events.c src/redrun/cmd_ps.c
 redrun_LDADD = librros.a librrcore.a libocispec-lite.a librrcore.a \
 	$(YAJL_LIBS) $(JSONC_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS)

@@ -15,3 +15,6 @@ librros_a_SOURCES += \
 	src/libredrun/os/container/run.c \
 	src/libredrun/os/container/list.c \
 	src/libredrun/os/container/exec.c
+librros_a_SOURCES += src/libredrun/os/container/control.h src/libredrun/os/container/pause.c \
+	src/libredrun/os/container/resume.c src/libredrun/os/container/update.c \
+	src/libredrun/os/container/events.c src/libredrun/os/container/ps.c

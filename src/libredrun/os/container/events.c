@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "libredrun/core/util.h"
+#include "libredrun/os/cgroup/cgroup.h"
+#include "libredrun/os/container/control.h"
+#include "libredrun/os/container/internal.h"
+
+static long long now_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void emit(FILE *out, const char *type, const char *id, json_object *data)
+{
+  json_object *o = json_object_new_object();
+  json_object_object_add(o, "type", json_object_new_string(type));
+  json_object_object_add(o, "id", json_object_new_string(id));
+  if (data)
+    json_object_object_add(o, "data", data);
+  fprintf(out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+  fflush(out);
+  json_object_put(o);
+}
+
+static unsigned long long oom_kills(int fd)
+{
+  char buf[512];
+  ssize_t n = fd >= 0 ? pread(fd, buf, sizeof(buf) - 1, 0) : -1;
+  if (n <= 0)
+    return 0;
+  buf[n] = '\0';
+  const char *p = strstr(buf, "oom_kill ");
+  return p ? strtoull(p + 9, NULL, 10) : 0;
+}
+
+static bool still_running(const struct rr_runtime *rt, const char *id)
+{
+  struct rr_cdir *d = NULL;
+  struct rr_state *st = NULL;
+  if (rr_container_load(rt, id, 0, &d, &st, NULL) < 0)
+    return false;
+  enum rr_status s = st ? rr_container_status(d, st) : RR_STATUS_STOPPED;
+  rr_state_free(st);
+  rr_cdir_free(d);
+  return s != RR_STATUS_STOPPED;
+}
+
+int rr_container_events(const struct rr_runtime *rt, const char *id, bool once, long interval_ms,
+                        FILE *out, struct rr_error **err)
+{
+  struct rr_cdir *d = NULL;
+  struct rr_state *st = NULL;
+  if (rr_container_load(rt, id, 0, &d, &st, err) < 0)
+    return -1;
+  enum rr_status s = st ? rr_container_status(d, st) : RR_STATUS_STOPPED;
+  _cleanup_free_ char *path = st && st->cgroup_path ? rr_xstrdup(st->cgroup_path) : NULL;
+  rr_state_free(st);
+  rr_cdir_free(d);
+  if (s == RR_STATUS_STOPPED)
+    return rr_fail(err, RR_ERR_STATE, ESRCH, "container not running");
+  if (path == NULL)
+    return rr_fail(err, RR_ERR_UNSUPPORTED, 0, "container `%s` has no cgroup: no events", id);
+  json_object *stats = NULL;
+  if (once) {
+    if (rr_cgroup_stats(path, &stats, err) < 0)
+      return -1;
+    emit(out, "stats", id, stats);
+    return 0;
+  }
+  /* memory.events changes (POLLPRI) wake us for OOM kills between ticks */
+  _cleanup_free_ char *evpath = rr_xasprintf("%s/memory.events", path);
+  _cleanup_close_ int evfd = open(evpath, O_RDONLY | O_CLOEXEC);
+  unsigned long long kills = oom_kills(evfd);
+  long long next = now_ms();
+  for (;;) {
+    long long now = now_ms();
+    if (now >= next) {
+      if (!still_running(rt, id) || rr_cgroup_stats(path, &stats, NULL) < 0)
+        return 0; /* the container is gone: the stream ends */
+      emit(out, "stats", id, stats);
+      next = now + interval_ms;
+    }
+    long long wait = next - now_ms();
+    /* liveness is checked at least once a second */
+    if (wait > 1000)
+      wait = 1000;
+    if (wait < 0)
+      wait = 0;
+    if (evfd >= 0) {
+      struct pollfd p = {.fd = evfd, .events = POLLPRI};
+      (void)poll(&p, 1, (int)wait);
+    } else {
+      (void)poll(NULL, 0, (int)wait);
+    }
+    unsigned long long k = oom_kills(evfd);
+    for (; kills < k; kills++)
+      emit(out, "oom", id, NULL);
+    if (now_ms() < next && !still_running(rt, id))
+      return 0;
+  }
+}
