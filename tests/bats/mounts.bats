@@ -176,7 +176,12 @@ teardown() {
 	mkdir "$CGDIR"
 	bundle_sh 'cat /proc/self/mountinfo; ls /sys/fs/cgroup/cgroup.procs'
 	jq_config "$B" '.mounts += [{destination: "/sys/fs/cgroup", type: "cgroup2", source: "cgroup2", options: ["nosuid", "nodev", "noexec"]}]'
-	run ctr_run "$B" --cgroup "/rr-rootfs-test-$$"
+	local p
+	for p in "/rr-rootfs-test-$$" "$CGDIR"; do
+		run ctr_run "$B" --cgroup "$p"
+		[ "$status" -eq 0 ] || break
+		[[ "$(mnt_line /sys/fs/cgroup)" =~ ^[0-9]+\ [0-9]+\ [0-9:]+\ /rr-rootfs-test-$$\ /sys/fs/cgroup\ rw,nosuid,nodev,noexec.*\ -\ cgroup2\  ]] || break
+	done
 	rmdir "$CGDIR"
 	[ "$status" -eq 0 ]
 	[[ "$(mnt_line /sys/fs/cgroup)" =~ ^[0-9]+\ [0-9]+\ [0-9:]+\ /rr-rootfs-test-$$\ /sys/fs/cgroup\ rw,nosuid,nodev,noexec.*\ -\ cgroup2\  ]]

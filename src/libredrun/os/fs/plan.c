@@ -97,7 +97,6 @@ static int plan_mounts(const oci_config *cfg, const char *bundle, struct rr_fs_p
     rr_mount_flags_parse(om->options, om->options_len, &m->f);
     if (m->kind == RR_FSM_BIND) {
       m->source = join_bundle(bundle, om->source);
-      /* a type-less bind implies nothing about recursion; type "bind" alone is a bind */
       if (same_path(om->destination, "/dev"))
         plan->default_dev = false;
     } else {

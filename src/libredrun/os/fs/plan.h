@@ -71,7 +71,7 @@ struct rr_fs_plan {
   unsigned long personality;
 
   struct rr_fs_opts opts;
-  char *cgroup_path;      /* opts.cgroup_path, copied */
+  char *cgroup_path;      /* opts.cgroup_path, copied: a host path or one inside cgroup2 */
   char *cgroup2_hostpath; /* where the host's cgroup2 hierarchy is mounted, NULL if none */
   bool new_cgroupns;
 };
