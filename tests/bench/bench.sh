@@ -162,24 +162,38 @@ hyperfine_rounds() {
 	NAMES=() CMDS=() PREPS=()
 }
 
-# stats OUT.json: one line per name: name mean sd median min n (ms)
+# stats OUT.json: one line per name: name mean sd median min n cpu (ms; cpu =
+# user+system of the runtime and the processes it waited for, mean of rounds)
 stats() {
-	jq -r '[.results[] | {c: .command, t: .times[]}] | group_by(.c)[]
+	jq -r '[.results[] | {c: .command, t: .times[], cpu: (.user + .system)}] | group_by(.c)[]
 		| (map(.t) | sort) as $t | ($t | add / length) as $m
 		| [.[0].c, $m * 1000,
 		   (($t | map(. - $m | . * .) | add / length) | sqrt) * 1000,
-		   $t[(length / 2 | floor)] * 1000, $t[0] * 1000, ($t | length)]
+		   $t[(length / 2 | floor)] * 1000, $t[0] * 1000, ($t | length),
+		   (map(.cpu) | add / length) * 1000]
 		| @tsv' "$1"
 }
 
 mean_of() { awk -F'\t' -v n="$2" '$1 == n { print $2 }' "$1"; }
+cpu_of() { awk -F'\t' -v n="$2" '$1 == n { print $7 }' "$1"; }
 
-ratio() { # ratio FILE A B: mean(A)/mean(B), or n/a
+cpu_ratio() { # cpu_ratio FILE A B: cpu(A)/cpu(B), or n/a
 	local a b
-	a=$(mean_of "$1" "$2")
-	b=$(mean_of "$1" "$3")
+	a=$(cpu_of "$1" "$2") b=$(cpu_of "$1" "$3")
 	if [ -n "$a" ] && [ -n "$b" ]; then
 		awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a / b }'
+	else
+		printf 'n/a'
+	fi
+}
+median_of() { awk -F'\t' -v n="$2" '$1 == n { print $4 }' "$1"; }
+
+ratio() { # ratio FILE A B: mean(A)/mean(B) (median(A)/median(B)), or n/a
+	local a b c d
+	a=$(mean_of "$1" "$2") b=$(mean_of "$1" "$3")
+	c=$(median_of "$1" "$2") d=$(median_of "$1" "$3")
+	if [ -n "$a" ] && [ -n "$b" ]; then
+		awk -v a="$a" -v b="$b" -v c="$c" -v d="$d" 'BEGIN { printf "%.2f (%.2f)", a / b, c / d }'
 	else
 		printf 'n/a'
 	fi
@@ -190,13 +204,13 @@ table() { # table STATS.tsv [REFERENCE-NAME]: rows by mean, plus mean/mean(REF)
 	[ -z "$ref" ] || refm=$(mean_of "$1" "$ref")
 	local hx= sx=
 	[ -z "$refm" ] || hx=$(printf ' %8s |' "×$ref") sx=-----------\|
-	printf '| %-28s | %9s | %7s | %9s | %8s | %5s |%s\n' case "mean ms" "± sd" median min n "$hx"
-	printf '|%s|%s|%s|%s|%s|%s|%s\n' ------------------------------ ----------- --------- ----------- \
-		---------- ------- "$sx"
-	sort -t$'\t' -k2,2g "$1" | while IFS=$'\t' read -r n m sd med mn cnt; do
+	printf '| %-28s | %9s | %7s | %9s | %8s | %5s | %7s |%s\n' case "mean ms" "± sd" median min n "cpu ms" "$hx"
+	printf '|%s|%s|%s|%s|%s|%s|%s|%s\n' ------------------------------ ----------- --------- ----------- \
+		---------- ------- --------- "$sx"
+	sort -t$'\t' -k2,2g "$1" | while IFS=$'\t' read -r n m sd med mn cnt cpu; do
 		local x=
 		[ -z "$refm" ] || x=$(awk -v a="$m" -v b="$refm" 'BEGIN { printf " %8.2f |", a / b }')
-		printf '| %-28s | %9.2f | %7.2f | %9.2f | %8.2f | %5d |%s\n' "$n" "$m" "$sd" "$med" "$mn" "$cnt" "$x"
+		printf '| %-28s | %9.2f | %7.2f | %9.2f | %8.2f | %5d | %7.2f |%s\n' "$n" "$m" "$sd" "$med" "$mn" "$cnt" "$cpu" "$x"
 	done
 }
 
@@ -290,6 +304,10 @@ inner() {
 
 	# 3. seccomp: podman's profile, cached (later starts) and uncached (first start)
 	if [ $have_seccomp = 1 ] && [ ${#rts[@]} -gt 0 ]; then
+		# redrun's compiled-filter cache: the "first start" runs add one entry
+		# each; remove what this section added (a cache: losing an entry is harmless)
+		local sccache=${REDRUN_SECCOMP_CACHE:-/run/redrun/seccomp-cache}
+		ls "$sccache" 2>/dev/null | sort >cache.before || true
 		for i in "${!rts[@]}"; do
 			rt=${rts[$i]}
 			bin="${rtbins[$i]} --root $W/st-$rt run"
@@ -306,6 +324,10 @@ inner() {
 			for rt in "${rts[@]}"; do
 				grep -q "^$rt +seccomp	" seccomp.tsv || continue
 				say "  $rt: later/none $(ratio seccomp.tsv "$rt +seccomp" "$rt")  first/none $(ratio seccomp.tsv "$rt +seccomp first" "$rt")"
+			done
+			local f
+			for f in $(ls "$sccache" 2>/dev/null | sort | comm -13 cache.before -); do
+				rm -f "$sccache/$f"
 			done
 			say ""
 		fi
@@ -370,10 +392,11 @@ inner() {
 	done
 	say ""
 
-	say "## ratios (means)"
+	say "## ratios: of means (of medians)"
 	for rt in redrun redrun-static; do
 		grep -q "^$rt	" run.tsv 2>/dev/null || continue
 		say "  run:   $rt/floor $(ratio run.tsv "$rt" floor)  $rt/crun $(ratio run.tsv "$rt" crun)  $rt/runc $(ratio run.tsv "$rt" runc)"
+		say "  cpu:   $rt/floor $(cpu_ratio run.tsv "$rt" floor)  $rt/crun $(cpu_ratio run.tsv "$rt" crun)  $rt/runc $(cpu_ratio run.tsv "$rt" runc)"
 		[ ! -f cycle.tsv ] || say "  cycle: $rt/crun $(ratio cycle.tsv "$rt" crun)  $rt/runc $(ratio cycle.tsv "$rt" runc)"
 	done
 	grep -q "^redrun	" run.tsv || say "  redrun: not measured (its trial run failed, see above)"

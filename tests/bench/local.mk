@@ -2,7 +2,7 @@
 # make bench: startup benchmark of redrun against the floor program, bubblewrap,
 # crun and runc (root, hyperfine, busybox-static, jq). Not part of make check.
 # BENCH_STATIC=0 skips the static build; ROUNDS/RUNS/BENCH_DIR: see bench.sh.
-EXTRA_DIST += tests/bench/bench.sh tests/bench/floor.c
+EXTRA_DIST += tests/bench/bench.sh tests/bench/phases.sh tests/bench/floor.c
 
 bench: redrun$(EXEEXT)
 	REDRUN='$(abs_top_builddir)/redrun$(EXEEXT)' BENCH_SRCDIR='$(abs_top_srcdir)' CC='$(CC)' \
