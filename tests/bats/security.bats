@@ -267,6 +267,10 @@ image_dev() {
 	local cs=$HELPERS/console-socket sock=$BATS_TEST_TMPDIR/console.sock
 	[ -x "$cs" ] || skip "tests/helpers/console-socket not built"
 	image_dev
+	# keep a devpts so that the runtime can allocate the terminal
+	jq_config "$B" '.mounts += [{"destination":"/dev/pts","type":"devpts","source":"devpts","options":["nosuid","noexec","newinstance","ptmxmode=0666","mode=0620"]}]'
+	mkdir -p "$B/rootfs/dev/pts"
+	ln -sfn pts/ptmx "$B/rootfs/dev/ptmx"
 	ln -sfn /proc/sys/kernel/core_pattern "$B/rootfs/dev/console"
 	mknod -m 666 "$B/rootfs/dev/null" c 1 3
 	jq_config "$B" '.process.terminal = true'
@@ -289,7 +293,7 @@ image_dev() {
 
 @test "escape: default masked and read-only paths block host-changing /proc and /sys writes" {
 	args /bin/sh -c '
-		for p in /proc/sys/kernel/core_pattern /proc/sysrq-trigger /proc/sys/vm/drop_caches /proc/sys/kernel/modprobe /proc/irq/default_smp_affinity /sys/kernel/uevent_helper /sys/kernel/mm/transparent_hugepage/enabled /sys/power/state; do
+		for p in /proc/sys/kernel/core_pattern /proc/sysrq-trigger /proc/sys/vm/drop_caches /proc/sys/fs/file-max /proc/sys/kernel/panic /proc/sys/kernel/sysrq /proc/sys/kernel/modprobe /proc/irq/default_smp_affinity /sys/kernel/uevent_helper /sys/kernel/mm/transparent_hugepage/enabled /sys/power/state; do
 			[ -e $p ] && /bin/probe open $p w
 		done
 		for p in /proc/kcore /proc/keys /proc/timer_list /proc/sched_debug; do
