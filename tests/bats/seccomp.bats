@@ -232,3 +232,15 @@ podman_profile() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"BPF instructions (cached)"* ]]
 }
+
+@test "seccomp: processes started by exec get the container's filter" {
+	with_seccomp '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["uname"],"action":"SCMP_ACT_ERRNO","errnoRet":13}]}' \
+		/bin/sleep 10
+	rr create --bundle "$B" "$ID" >/dev/null 2>&1 </dev/null
+	rr start "$ID"
+	run rr exec "$ID" /bin/sh -c 'grep "^Seccomp:" /proc/self/status; /bin/probe sys uname'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "Seccomp:"*"2" ]]
+	[ "${lines[1]}" = "uname: EACCES" ]
+}

@@ -251,6 +251,38 @@ image_dev() {
 	fi
 }
 
+@test "escape: /dev/null flipped between a symlink, another device and a file during create never masks with anything else" {
+	image_dev
+	# The attacker (here a host loop standing for a second container sharing
+	# the rootfs) keeps replacing the /dev/null the runtime creates.
+	(
+		set +e
+		cd "$B/rootfs/dev" || exit 1
+		while :; do
+			rm -f null.l && ln -s /proc/sys/kernel/core_pattern null.l && mv -f null.l null
+			rm -f null.z && mknod -m 666 null.z c 1 5 && mv -f null.z null
+			echo x >null.f && mv -f null.f null
+		done
+	) 2>/dev/null &
+	BG_PID=$!
+	args /bin/sh -c 'stat -c "%F %t:%T" /proc/keys; /bin/probe read /proc/keys'
+	local i started=0
+	for i in $(seq 25); do
+		run rr run --bundle "$B" "$ID"
+		rr delete --force "$ID" >/dev/null 2>&1 || true
+		if [ "$status" -eq 0 ]; then
+			started=$((started + 1))
+			echo "$output"
+			[ "${lines[0]}" = "character special file 1:3" ]
+			[ "${lines[1]}" = "read /proc/keys: 0 bytes" ]
+		fi
+	done
+	kill "$BG_PID" || true
+	wait "$BG_PID" 2>/dev/null || true
+	BG_PID=
+	echo "started $started of 25"
+}
+
 @test "escape: a masked path replaced by a symlink in the image does not redirect the mask" {
 	# /sys/firmware is masked; the image cannot plant a symlink inside sysfs,
 	# but it can for a masked path of its own tree.
