@@ -2,6 +2,8 @@
 /* The red-pak 2.5.1 node formats (redpak-format.md §1.1, §3) as decoder tables. */
 #include "config.h"
 
+#include <string.h>
+
 #include "rp2oci/rp2oci.h"
 #include "rp2oci/schema.h"
 
@@ -204,6 +206,10 @@ int rp_config_check(const struct rp_config *c, struct rr_error **err)
                    c->file, c->headers->line, c->headers->alias);
   for (size_t i = 0; i < c->nenviron; i++) {
     const struct rp_env *e = &c->environ[i];
+    /* bwrap's setenv() refuses these; an OCI env entry would be misread */
+    if (e->key[0] == '\0' || strchr(e->key, '=') != NULL)
+      return rr_fail(err, RR_ERR_INVALID, 0, "%s:%d: environ[%zu].key: invalid variable name `%s`",
+                     c->file, e->line, i, e->key);
     bool needs = e->mode == RP_ENV_DEFAULT || e->mode == RP_ENV_STATIC || e->mode == RP_ENV_EXECFD;
     if (needs && e->value == NULL)
       return rr_fail(err, RR_ERR_INVALID, 0, "%s:%d: environ[%zu]: mode %s needs a value", c->file,

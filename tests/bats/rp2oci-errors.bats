@@ -134,6 +134,12 @@ fails() {
 	  - {key: A, mode: Static}
 	EOF
 	fails "$T/n/etc/redpak.yaml:4: environ[0]: mode Static needs a value" --redpath "$T/n"
+	node "$T/n" n <<-'EOF'
+	environ:
+	  - {key: PATH, value: /bin}
+	  - {key: A=B, value: x}
+	EOF
+	fails "$T/n/etc/redpak.yaml:5: environ[1].key: invalid variable name \`A=B\`" --redpath "$T/n"
 }
 
 @test "errors: a broken ancestor breaks the chain" {
