@@ -226,10 +226,13 @@ static void test_actions(void)
          "unknown syscall name skipped, the rest of the rule applies");
   rr_seccomp_free(sc);
 
-  /* Default ERRNO with defaultErrnoRet; what the child needs to run and exit is allowed. */
+  /* Default ERRNO with defaultErrnoRet; what the child needs to run and exit
+   * is allowed (also under the sanitizer runtimes). */
   sc = prepare("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":38,\"syscalls\":[{"
                "\"names\":[\"exit\",\"exit_group\",\"write\",\"brk\",\"mmap\",\"munmap\","
-               "\"rt_sigprocmask\",\"futex\"],\"action\":\"SCMP_ACT_ALLOW\"}]}");
+               "\"rt_sigprocmask\",\"futex\",\"sigaltstack\",\"gettid\",\"getpid\",\"madvise\","
+               "\"prctl\",\"rt_sigaction\",\"openat\",\"read\",\"close\",\"newfstatat\"],"
+               "\"action\":\"SCMP_ACT_ALLOW\"}]}");
   TAP_OK(sc && exited(run_filtered(sc, -1, body_uname_errno), 38), "defaultErrnoRet 38");
   rr_seccomp_free(sc);
 
