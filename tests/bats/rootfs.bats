@@ -100,6 +100,15 @@ teardown() {
 	[[ "$output" == *bin* ]]
 }
 
+@test "no-pivot through redrun run --no-pivot" {
+	have_redrun_run || skip "needs redrun run"
+	bundle_sh 'cat /proc/self/mountinfo; ls /'
+	run rr run --no-pivot --bundle "$B" "rfs$BATS_TEST_NUMBER-$$"
+	[ "$status" -eq 0 ]
+	[[ "$(mnt_line /)" == *"/b/rootfs / "* ]]
+	[[ "$output" == *bin* ]]
+}
+
 @test "red-pak shape: a tmpfs root with host directories bound read-only runs busybox" {
 	bundle_sh true
 	mkdir -p "$HOSTDIR/bin"
