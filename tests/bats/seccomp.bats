@@ -216,7 +216,8 @@ podman_profile() {
 	[ "$(jq -r '.fds[0]' <<<"$payload")" = seccompFd ]
 	[ "$(jq -r '.metadata' <<<"$payload")" = redrun-test-meta ]
 	[ "$(jq -r '.state.id' <<<"$payload")" = "$ID" ]
-	[ "$(jq -r '.pid' <<<"$payload")" -gt 0 ]
+	[ "$(jq -r '.pid' <<<"$payload")" -gt 1 ]
+	[ "$(jq -r '.pid' <<<"$payload")" = "$(jq -r '.state.pid' <<<"$payload")" ]
 	grep -qx 'notified: 63' "$out" # uname on x86_64
 }
 

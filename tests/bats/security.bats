@@ -218,6 +218,24 @@ userns_bundle() {
 	[ -z "$(ls -A "$host")" ]
 }
 
+@test "escape: /proc of the image planted as a symlink never gives the container a fake or unmasked /proc" {
+	# CVE-2019-16884 / CVE-2019-19921 class: a /proc the image controls would
+	# hide the masks and swallow LSM label writes.
+	rm -rf "$B/rootfs/proc"
+	mkdir -p "$B/rootfs/fakeproc/sys/kernel"
+	echo fake >"$B/rootfs/fakeproc/sys/kernel/core_pattern"
+	ln -s /fakeproc "$B/rootfs/proc"
+	args /bin/sh -c 'stat -f -c %T /proc; stat -f -c %T /fakeproc; /bin/probe open /proc/sys/kernel/core_pattern w; /bin/probe read /proc/keys'
+	run rr run --bundle "$B" "$ID"
+	echo "$status $output"
+	if [ "$status" -eq 0 ]; then
+		[ "${lines[0]}" = proc ]
+		[ "${lines[1]}" != proc ]
+		[ "${lines[2]}" = "open w /proc/sys/kernel/core_pattern: EROFS" ]
+		[ "${lines[3]}" = "read /proc/keys: 0 bytes" ]
+	fi
+}
+
 # ---------------------------------------------------------------------------
 # CVE-2025-31133 / CVE-2025-52565 class: masked paths and /dev/console
 
