@@ -24,6 +24,7 @@
  * stack (the loader is fuzzed). */
 #define YDEPTH_MAX 32
 #define YFILE_MAX (4u << 20)
+#define YDECODE_MAX 200000
 
 enum ytype { Y_SCALAR, Y_MAP, Y_SEQ };
 
@@ -36,10 +37,20 @@ struct ynode {
   size_t n;
 };
 
+struct yanchor {
+  const char *name;
+  struct ynode *node;
+};
+
 struct yparse {
   struct rp_arena *a;
   yaml_parser_t parser;
   const char *file;
+  /* anchors defined so far; an alias shares the anchored node */
+  struct yanchor *anchors;
+  size_t nanchors, anchors_cap;
+  /* aliases let a small document name a huge one: decoding is budgeted */
+  size_t budget;
 };
 
 static int yfail(struct rr_error **err, const char *file, int line, const char *fmt, ...)
@@ -80,6 +91,30 @@ static void add_kid(struct yparse *p, struct ynode *n, struct ynode *kid, size_t
   n->kids[n->n++] = kid;
 }
 
+static void add_anchor(struct yparse *p, const unsigned char *name, struct ynode *n)
+{
+  if (name == NULL)
+    return;
+  if (p->nanchors == p->anchors_cap) {
+    size_t cap = p->anchors_cap ? p->anchors_cap * 2 : 8;
+    struct yanchor *v = rp_alloc(p->a, cap * sizeof(*v));
+    if (p->nanchors)
+      memcpy(v, p->anchors, p->nanchors * sizeof(*v));
+    p->anchors = v;
+    p->anchors_cap = cap;
+  }
+  /* a later anchor of the same name wins, as in YAML */
+  p->anchors[p->nanchors++] = (struct yanchor){rp_strdup(p->a, (const char *)name), n};
+}
+
+static struct ynode *find_anchor(struct yparse *p, const char *name)
+{
+  for (size_t i = p->nanchors; i-- > 0;)
+    if (strcmp(p->anchors[i].name, name) == 0)
+      return p->anchors[i].node;
+  return NULL;
+}
+
 /* ev is the node's first event; it is consumed (deleted) here. */
 static int parse_node(struct yparse *p, yaml_event_t *ev, int depth, struct ynode **out,
                       struct rr_error **err)
@@ -87,25 +122,44 @@ static int parse_node(struct yparse *p, yaml_event_t *ev, int depth, struct ynod
   struct ynode *n = rp_alloc(p->a, sizeof(*n));
   n->line = (int)ev->start_mark.line + 1;
   yaml_event_type_t end;
+  char *anchor = NULL;
   switch (ev->type) {
   case YAML_SCALAR_EVENT:
     n->type = Y_SCALAR;
     n->val = rp_strndup(p->a, (const char *)ev->data.scalar.value, ev->data.scalar.length);
     n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+    add_anchor(p, ev->data.scalar.anchor, n);
     yaml_event_delete(ev);
     *out = n;
     return 0;
   case YAML_MAPPING_START_EVENT:
     n->type = Y_MAP;
     end = YAML_MAPPING_END_EVENT;
+    anchor = ev->data.mapping_start.anchor
+                 ? rp_strdup(p->a, (const char *)ev->data.mapping_start.anchor)
+                 : NULL;
     break;
   case YAML_SEQUENCE_START_EVENT:
     n->type = Y_SEQ;
     end = YAML_SEQUENCE_END_EVENT;
+    anchor = ev->data.sequence_start.anchor
+                 ? rp_strdup(p->a, (const char *)ev->data.sequence_start.anchor)
+                 : NULL;
     break;
-  case YAML_ALIAS_EVENT:
+  case YAML_ALIAS_EVENT: {
+    /* a container is registered when complete, so an alias cannot refer to
+     * a node that contains it */
+    struct ynode *target = find_anchor(p, (const char *)ev->data.alias.anchor);
+    if (target == NULL) {
+      int r = yfail(err, p->file, n->line, "unknown YAML alias `*%s`",
+                    (const char *)ev->data.alias.anchor);
+      yaml_event_delete(ev);
+      return r;
+    }
     yaml_event_delete(ev);
-    return yfail(err, p->file, n->line, "YAML aliases are not supported");
+    *out = target;
+    return 0;
+  }
   default:
     yaml_event_delete(ev);
     return yfail(err, p->file, n->line, "unexpected YAML event");
@@ -127,6 +181,7 @@ static int parse_node(struct yparse *p, yaml_event_t *ev, int depth, struct ynod
       return -1;
     add_kid(p, n, kid, &cap);
   }
+  add_anchor(p, (const unsigned char *)anchor, n);
   *out = n;
   return 0;
 }
@@ -202,6 +257,8 @@ static int decode_value(struct yparse *p, const struct rp_field *f, const struct
                         const char *path, void *out, struct rr_error **err)
 {
   char *slot = (char *)out + f->off;
+  if (++p->budget > YDECODE_MAX)
+    return yfail(err, p->file, y->line, "document too large once its aliases are expanded");
   if (f->type == RP_F_IGNORE)
     return 0;
   if (f->type == RP_F_MAP) {

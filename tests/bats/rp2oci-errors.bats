@@ -69,6 +69,11 @@ fails() {
 	  hostname: [unclosed
 	EOF
 	fails "$T/n/etc/redpak.yaml:5: invalid YAML: did not find expected ',' or ']'" --redpath "$T/n"
+	node "$T/n" n <<-'EOF'
+	exports: &x
+	  - {mode: Tmpfs, mount: *x}
+	EOF
+	fails "$T/n/etc/redpak.yaml:4: unknown YAML alias \`*x\`" --redpath "$T/n"
 }
 
 @test "errors: unknown, duplicate, missing keys and empty sections" {

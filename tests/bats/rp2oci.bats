@@ -170,6 +170,10 @@ golden() {
 	golden single-time-userns
 }
 
+@test "golden: single-yaml-anchors" {
+	golden single-yaml-anchors
+}
+
 # The contrib templates as red-pak would lay them down (contrib/redpak/mknode.sh),
 # two levels (system + app) and three (system + platform + app), normal and admin.
 tmpl() {
