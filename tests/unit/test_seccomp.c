@@ -274,6 +274,38 @@ static void test_actions(void)
   rr_seccomp_free(sc);
 }
 
+static void test_needs_nnp_or_cap(void)
+{
+  struct rr_seccomp *sc =
+      prepare("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"uname\"],"
+              "\"action\":\"SCMP_ACT_ERRNO\"}]}");
+  int pipefd[2];
+  if (sc == NULL || pipe2(pipefd, O_CLOEXEC) < 0)
+    return;
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid == 0) {
+    struct rr_error *err = NULL;
+    /* Neither no_new_privs nor CAP_SYS_ADMIN: the kernel must refuse. */
+    if (geteuid() == 0 && setresuid(65534, 65534, 65534) < 0)
+      _exit(3);
+    if (rr_seccomp_install(sc, -1, NULL, &err) == 0)
+      _exit(1);
+    if (write(pipefd[1], err->msg, strlen(err->msg)) < 0)
+      _exit(4);
+    _exit(0);
+  }
+  close(pipefd[1]);
+  char msg[512] = {0};
+  ssize_t n = read(pipefd[0], msg, sizeof(msg) - 1);
+  close(pipefd[0]);
+  int st = 0;
+  waitpid(pid, &st, 0);
+  TAP_OK(n > 0 && exited(st, 0) && strstr(msg, "needs no_new_privs or CAP_SYS_ADMIN") != NULL,
+         "without no_new_privs or CAP_SYS_ADMIN: clear error (%s)", msg);
+  rr_seccomp_free(sc);
+}
+
 static void test_args(void)
 {
   struct rr_seccomp *sc;
@@ -551,6 +583,7 @@ int main(void)
   test_validate();
   test_actions();
   test_args();
+  test_needs_nnp_or_cap();
   test_notify();
   test_cache();
   test_podman_profile();

@@ -39,7 +39,8 @@ void rr_seccomp_free(struct rr_seccomp *sc);
 int rr_seccomp_listener_connect(const struct rr_seccomp *sc, struct rr_error **err) RR_WUR;
 
 /* Where compiled programs are cached (must be private to the user; created
- * 0700). NULL disables the cache. Default: RR_SECCOMP_CACHE_DIR. */
+ * 0700). NULL disables the cache. Default: RR_SECCOMP_CACHE_DIR, or
+ * $XDG_RUNTIME_DIR/redrun/seccomp-cache for a non-root user. */
 #define RR_SECCOMP_CACHE_DIR "/run/redrun/seccomp-cache"
 void rr_seccomp_set_cache_dir(const char *dir);
 

@@ -31,7 +31,16 @@ void rr_seccomp_set_cache_dir(const char *dir)
 
 static const char *current_dir(void)
 {
-  return cache_dir_set ? cache_dir : RR_SECCOMP_CACHE_DIR;
+  if (cache_dir_set)
+    return cache_dir;
+  /* Rootless: /run/redrun is not ours, the per-user runtime dir is. */
+  const char *xdg = getenv("XDG_RUNTIME_DIR");
+  if (geteuid() != 0 && xdg != NULL && xdg[0] == '/') {
+    cache_dir = rr_xasprintf("%s/redrun/seccomp-cache", xdg);
+    cache_dir_set = true;
+    return cache_dir;
+  }
+  return RR_SECCOMP_CACHE_DIR;
 }
 
 static uint64_t fnv1a(const unsigned char *p, size_t n)
