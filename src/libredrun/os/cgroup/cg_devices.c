@@ -32,6 +32,10 @@ static const struct rr_cg_dev_rule default_allow[] = {
     {'c', 5, 1, ACC_ALL, true},    /* /dev/console */
     {'c', 5, 2, ACC_ALL, true},    /* /dev/ptmx */
     {'c', 136, -1, ACC_ALL, true}, /* /dev/pts/N */
+    /* mknod itself stays allowed: the runtime creates linux.devices after
+     * the program is attached; opening them is what the rules decide */
+    {'c', -1, -1, BPF_DEVCG_ACC_MKNOD, true},
+    {'b', -1, -1, BPF_DEVCG_ACC_MKNOD, true},
 };
 
 static int parse_access(const char *s, unsigned *out)
@@ -66,8 +70,8 @@ static void push(struct rr_cg_dev_rule **v, size_t *n, struct rr_cg_dev_rule r)
   (*v)[(*n)++] = r;
 }
 
-int rr_cg_devices_rules(const oci_linux_resources *res, oci_device *const *devs, size_t ndevs,
-                        struct rr_cg_dev_rule **out, size_t *n, struct rr_error **err)
+int rr_cg_devices_rules(const oci_linux_resources *res, struct rr_cg_dev_rule **out, size_t *n,
+                        struct rr_error **err)
 {
   _cleanup_free_ struct rr_cg_dev_rule *v = NULL;
   size_t count = 0;
@@ -94,14 +98,6 @@ int rr_cg_devices_rules(const oci_linux_resources *res, oci_device *const *devs,
   }
   for (size_t i = 0; i < RR_ARRAY_SIZE(default_allow); i++)
     push(&v, &count, default_allow[i]);
-  /* devices the runtime creates in the container must be usable there */
-  for (size_t i = 0; i < ndevs; i++) {
-    const oci_device *d = devs[i];
-    if (d->type == NULL || (d->type[0] != 'c' && d->type[0] != 'u' && d->type[0] != 'b'))
-      continue;
-    struct rr_cg_dev_rule r = {d->type[0] == 'b' ? 'b' : 'c', d->major, d->minor, ACC_ALL, true};
-    push(&v, &count, r);
-  }
   *out = steal_ptr(v);
   *n = count;
   return 0;

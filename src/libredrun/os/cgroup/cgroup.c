@@ -298,8 +298,7 @@ int rr_cgroup_prepare(const oci_config *cfg, const char *id, const struct rr_cgr
   if (rr_resources_validate(res, err) < 0 || rr_resources_check_v2(res, err) < 0 ||
       rr_cg_plan_build(res, -1, &cg->plan, err) < 0)
     goto fail;
-  if (res && res->devices_present &&
-      rr_cg_devices_rules(res, lx->devices, lx->devices_len, &cg->rules, &cg->nrules, err) < 0)
+  if (res && res->devices_present && rr_cg_devices_rules(res, &cg->rules, &cg->nrules, err) < 0)
     goto fail;
   cg->devices = res && res->devices_present;
 

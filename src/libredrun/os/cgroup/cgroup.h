@@ -34,7 +34,7 @@ struct rr_cgroup_opts {
 int rr_cgroup_prepare(const oci_config *cfg, const char *id, const struct rr_cgroup_opts *opts,
                       struct rr_cgroup **out, struct rr_error **err) RR_WUR;
 int rr_cgroup_create(struct rr_cgroup *cg, struct rr_error **err) RR_WUR;
-int rr_cgroup_dirfd(const struct rr_cgroup *cg);       /* -1 when disabled */
+int rr_cgroup_dirfd(const struct rr_cgroup *cg);        /* -1 when disabled */
 const char *rr_cgroup_path(const struct rr_cgroup *cg); /* NULL when disabled */
 /* Fallback when clone3 cannot place the child: write pid to cgroup.procs. */
 int rr_cgroup_enter(const struct rr_cgroup *cg, pid_t pid, struct rr_error **err) RR_WUR;
@@ -46,7 +46,8 @@ int rr_cgroup_kill_all(const char *path, int sig, struct rr_error **err) RR_WUR;
 int rr_cgroup_freeze(const char *path, bool freeze, struct rr_error **err) RR_WUR;
 int rr_cgroup_is_frozen(const char *path, bool *frozen, struct rr_error **err) RR_WUR;
 int rr_cgroup_pids(const char *path, pid_t **pids, size_t *n, struct rr_error **err) RR_WUR;
-int rr_cgroup_update(const char *path, const oci_linux_resources *res, struct rr_error **err) RR_WUR;
+int rr_cgroup_update(const char *path, const oci_linux_resources *res,
+                     struct rr_error **err) RR_WUR;
 /* runc-shaped stats object ({"cpu":…,"memory":…,"pids":…,"blkio":…}) for `events`. */
 int rr_cgroup_stats(const char *path, json_object **out, struct rr_error **err) RR_WUR;
 

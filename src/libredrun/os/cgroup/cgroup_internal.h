@@ -62,16 +62,18 @@ uint64_t rr_cg_blkio_to_io_weight(uint64_t weight); /* blkio 10..1000 -> io.weig
 /* OCI memory.swap is memory+swap; v2 memory.swap.max is swap alone. -1 = max. */
 int rr_cg_swap_to_v2(int64_t swap, int64_t limit, int64_t *out, struct rr_error **err) RR_WUR;
 
-/* Device access: a BPF_CGROUP_DEVICE program from the rules (default deny).
- * extra: linux.devices, allowed as created (may be NULL). */
+/* Device access: a BPF_CGROUP_DEVICE program from linux.resources.devices
+ * followed by the default allow list (/dev/null, zero, full, random, urandom,
+ * tty, console, ptmx, pts); anything else is denied. linux.devices entries
+ * are not allowed implicitly: engines add rules for the devices they pass. */
 struct rr_cg_dev_rule {
   char type;            /* 'a', 'b', 'c' */
   int64_t major, minor; /* -1 = any */
   unsigned access;      /* BPF_DEVCG_ACC_* bits */
   bool allow;
 };
-int rr_cg_devices_rules(const oci_linux_resources *res, oci_device *const *devs, size_t ndevs,
-                        struct rr_cg_dev_rule **out, size_t *n, struct rr_error **err) RR_WUR;
+int rr_cg_devices_rules(const oci_linux_resources *res, struct rr_cg_dev_rule **out, size_t *n,
+                        struct rr_error **err) RR_WUR;
 /* The program's instructions (struct bpf_insn), malloc'd; *count instructions. */
 void *rr_cg_devices_program(const struct rr_cg_dev_rule *rules, size_t n, size_t *count);
 /* Load the program and attach it to the cgroup (BPF_F_ALLOW_MULTI); programs
