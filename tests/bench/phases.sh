@@ -8,7 +8,8 @@
 # phase between two markers. Markers follow redrun's own sequence (see
 # docs/performance.md); a phase whose marker is missing prints "-".
 # BUNDLE: e.g. b-common of a kept bench run (BENCH_DIR=DIR make bench).
-# Runs in the same cgroup view as bench.sh. Environment: REDRUN.
+# Runs in the same cgroup view as bench.sh. Environment: REDRUN; FLOOR=path
+# of the floor program (the bench work dir has one) adds its phases too.
 set -euo pipefail
 [ $# -ge 1 ] || {
 	echo "usage: phases.sh BUNDLE [N]" >&2
@@ -27,7 +28,7 @@ command -v strace >/dev/null || {
 }
 
 if [ -z "${PHASES_INNER:-}" ] && [ "$(stat -fc %T /sys/fs/cgroup)" = tmpfs ] && [ -d /sys/fs/cgroup/unified ]; then
-	export PHASES_INNER=1 REDRUN
+	export PHASES_INNER=1 REDRUN FLOOR
 	exec unshare -m sh -c 'mount --make-rprivate / && mount -t cgroup2 none /sys/fs/cgroup &&
 		exec bash "$0" "$@"' "${BASH_SOURCE[0]}" "$@"
 fi
@@ -78,3 +79,36 @@ for k in $(seq 1 11); do
 done
 tot=$(awk '$12 != "-" { print $12 }' "$w/marks" | sort -g | awk '{ v[NR] = $1 } END { if (NR) printf "%.3f", v[int((NR + 1) / 2)] }')
 printf '| %-48s | %9s |\n' "total (median, execve to exit)" "$tot"
+
+[ -n "${FLOOR:-}" ] || exit 0
+# The floor program: exec to clone, clone to the child's first mount, to
+# pivot_root, pivot_root + detach, to exec, /bin/true, exit to the parent's exit.
+rootfs=$(jq -r .root.path "$bundle/config.json")
+case $rootfs in /*) ;; *) rootfs=$bundle/$rootfs ;; esac
+for ((i = 0; i < n; i++)); do
+	strace --seccomp-bpf -f -ttt -T -o "$w/f.$i" -e trace=execve,clone,mount,pivot_root,umount2,exit_group \
+		"$FLOOR" "$rootfs"
+	awk '
+	function dur(s,   d) { d = s; sub(/.*</, "", d); sub(/>.*/, "", d); return d + 0 }
+	{ pid = $1; t = $2 + 0; c = substr($0, index($0, $3)) }
+	NR == 1 { t0 = t; p = pid; next }
+	pid == p && c ~ /^clone\(/ && !a { a = t }
+	pid != p && c ~ /^mount\(/ && !b { b = t }
+	pid != p && c ~ /^pivot_root/ { pv = t }
+	pid != p && c ~ /^umount2/ { u = t + dur($0) }
+	pid != p && c ~ /^execve/ { e = t }
+	pid != p && c ~ /^exit_group/ { x = t }
+	pid == p && c ~ /^exit_group/ { y = t }
+	END { printf "%.3f %.3f %.3f %.3f %.3f %.3f %.3f %.3f\n", (a - t0) * 1000, (b - a) * 1000, (pv - b) * 1000,
+		(u - pv) * 1000, (e - u) * 1000, (x - e) * 1000, (y - x) * 1000, (y - t0) * 1000 }
+	' "$w/f.$i"
+done >"$w/fmarks"
+fnames=("exec to clone" "clone (5 namespaces) to the child's first mount" "root bind" "pivot_root + detach the old root"
+	"to exec" "/bin/true runs and exits" "exit to the parent's exit" "total (median, execve to exit)")
+echo
+printf '| %-48s | %9s |\n' "floor program phase (median of $n runs)" "ms"
+printf '|%s|%s|\n' -------------------------------------------------- -----------
+for k in $(seq 1 8); do
+	med=$(awk -v k=$k '{ print $k }' "$w/fmarks" | sort -g | awk '{ v[NR] = $1 } END { printf "%.3f", v[int((NR + 1) / 2)] }')
+	printf '| %-48s | %9s |\n' "${fnames[$((k - 1))]}" "$med"
+done
