@@ -12,6 +12,7 @@
 
 #include "libredrun/core/util.h"
 #include "libredrun/os/fs/plan.h"
+#include "libredrun/os/security/lsm.h"
 
 static bool same_path(const char *a, const char *b)
 {
@@ -106,6 +107,17 @@ static int plan_mounts(const oci_config *cfg, const char *bundle, struct rr_fs_p
       if (m->kind == RR_FSM_FS && strcmp(om->type, "devpts") == 0 &&
           same_path(om->destination, "/dev/pts"))
         plan->has_devpts = true;
+      /* Filesystems made for the container carry its SELinux mount label
+       * (rr_lsm_check has refused a label on hosts without SELinux). */
+      _cleanup_free_ char *ctx =
+          m->kind == RR_FSM_FS
+              ? rr_lsm_mount_label_option(cfg->linux ? cfg->linux->mount_label : NULL)
+              : NULL;
+      if (ctx) {
+        char *d = m->f.data ? rr_xasprintf("%s,%s", m->f.data, ctx) : steal_ptr(ctx);
+        free(m->f.data);
+        m->f.data = d;
+      }
     }
     if (m->f.idmap || om->uid_mappings_len || om->gid_mappings_len) {
       m->userns_fd = rr_fs_idmap_userns(om, err);
