@@ -87,7 +87,8 @@ static void emit(int fd, bool json, enum rr_log_level level, const char *msg)
     json_object_object_add(o, "level", json_object_new_string(level_names[level]));
     json_object_object_add(o, "msg", json_object_new_string(msg));
     json_object_object_add(o, "time", json_object_new_string(when));
-    const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+    const char *s =
+        json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
     _cleanup_free_ char *line = rr_xasprintf("%s\n", s);
     write_all(fd, line, strlen(line));
     json_object_put(o);
