@@ -77,6 +77,7 @@ BATS_TESTS += \
 	tests/bats/rp2oci.bats \
 	tests/bats/rp2oci-errors.bats \
 	tests/bats/features.bats \
+	tests/bats/engine-cli.bats \
 	tests/bats/seccomp.bats \
 	tests/bats/security.bats
 EXTRA_DIST += $(BATS_TESTS) tests/run-bats.sh tests/bats/helpers.bash tests/bats/bundle-config.json tests/bats/fs_helpers.bash
