@@ -69,6 +69,7 @@ UNIT_TESTS += tests/unit/test_cgroup_host
 # Integration tests need root; each .bats file skips with a reason otherwise.
 BATS_TESTS += \
 	tests/bats/cli.bats \
+	tests/bats/cgroup-host.bats \
 	tests/bats/rootfs.bats \
 	tests/bats/mounts.bats \
 	tests/bats/devices.bats \

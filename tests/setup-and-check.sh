@@ -20,6 +20,11 @@ echo "== build (-Werror), generated sources up to date, make check"
 echo "== engine suite (podman, containerd) with runc"
 (cd "$build" && make check-engines RUNTIME=runc)
 
+# this host's cgroups are hybrid: limits are proven in a VM booting Debian's
+# kernel with a pure cgroup v2 hierarchy and every controller (tests/vm)
+echo "== cgroup v2 suite in a QEMU VM"
+(cd "$build" && make check-cgroup-vm)
+
 echo "== ASan/UBSan build, unit tests"
 (cd "$build-asan" && "$top/configure" --enable-werror --enable-sanitizers >/dev/null &&
 	make -j"$(nproc)" >/dev/null && make check TESTS='$(UNIT_TESTS)' VERBOSE=1)
