@@ -17,6 +17,11 @@
 static const char *const kind_names[] = {"prestart",       "createRuntime", "createContainer",
                                          "startContainer", "poststart",     "poststop"};
 
+const char *rr_hook_kind_name(enum rr_hook_kind kind)
+{
+  return (size_t)kind < RR_ARRAY_SIZE(kind_names) ? kind_names[kind] : "?";
+}
+
 static oci_hook **hook_list(const oci_hooks *h, enum rr_hook_kind kind, size_t *n)
 {
   *n = 0;

@@ -13,6 +13,10 @@ enum rr_hook_kind {
   RR_HOOK_POSTSTART,
   RR_HOOK_POSTSTOP,
 };
+#define RR_HOOK_KINDS (RR_HOOK_POSTSTOP + 1)
+
+/* The spec's name of a hook kind ("createRuntime"). */
+const char *rr_hook_kind_name(enum rr_hook_kind kind);
 
 /*
  * Run the hooks of one kind in order, each with the state JSON on stdin, its
