@@ -71,3 +71,11 @@ setup() {
 	jq -e '.mountOptions | all(test("=") | not)' <<<"$output" >/dev/null
 	[ "$(jq -r .linux.mountExtensions.idmap.enabled <<<"$output")" = true ]
 }
+
+@test "features: the six hook kinds the runtime runs" {
+	requires jq
+	run "$REDRUN" features
+	[ "$status" -eq 0 ]
+	[ "$(jq -c .hooks <<<"$output")" = \
+		'["prestart","createRuntime","createContainer","startContainer","poststart","poststop"]' ]
+}

@@ -14,6 +14,7 @@
 #include "libredrun/core/tables/seccomp_names.h"
 #include "libredrun/core/util.h"
 #include "libredrun/os/container/features.h"
+#include "libredrun/os/container/hooks.h"
 
 #ifndef SECCOMP_GET_ACTION_AVAIL
 #define SECCOMP_GET_ACTION_AVAIL 2
@@ -133,6 +134,11 @@ int rr_features_build(json_object **out, struct rr_error **err)
 
   json_object_object_add(doc, "ociVersionMin", json_object_new_string("1.0.0"));
   json_object_object_add(doc, "ociVersionMax", json_object_new_string(RR_OCI_VERSION));
+  json_object *hooks = json_object_new_array();
+  for (int k = 0; k < RR_HOOK_KINDS; k++)
+    add_string(hooks, rr_hook_kind_name(k));
+  json_object_object_add(doc, "hooks", hooks);
+
   json_object *mopts = json_object_new_array();
   const struct rr_mount_option *mo;
   for (size_t i = 0; (mo = rr_mount_option_at(i)) != NULL; i++)
