@@ -67,6 +67,7 @@ tests_unit_test_cgroup_host_LDADD = librros.a $(UNIT_LDADD)
 UNIT_TESTS += tests/unit/test_cgroup_host
 
 # Integration tests need root; each .bats file skips with a reason otherwise.
+BATS_TESTS += tests/bats/lifecycle.bats
 BATS_TESTS += \
 	tests/bats/cli.bats \
 	tests/bats/cgroup-host.bats \
@@ -82,6 +83,7 @@ BATS_TESTS += \
 	tests/bats/seccomp.bats \
 	tests/bats/security.bats
 EXTRA_DIST += $(BATS_TESTS) tests/run-bats.sh tests/bats/helpers.bash tests/bats/bundle-config.json tests/bats/fs_helpers.bash
+EXTRA_DIST += tests/bats/lc_helpers.bash
 include $(top_srcdir)/tests/bench/local.mk
 
 check_PROGRAMS += tests/unit/test_ocispec
