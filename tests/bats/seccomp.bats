@@ -245,3 +245,13 @@ podman_profile() {
 	[[ "${lines[0]}" == "Seccomp:"*"2" ]]
 	[ "${lines[1]}" = "uname: EACCES" ]
 }
+
+@test "seccomp: listenerPath without a listener fails clearly and leaves nothing behind" {
+	with_seccomp "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"$BATS_TEST_TMPDIR/nobody.sock\",\"syscalls\":[{\"names\":[\"uname\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}" \
+		/bin/probe sys uname
+	run rr run --bundle "$B" "$ID"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"connect to listener"*"nobody.sock"* ]]
+	[ ! -e "$RR_ROOT/$ID" ]
+}
