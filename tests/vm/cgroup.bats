@@ -58,7 +58,7 @@ val() {
 		hugepageLimits: [{pageSize: "2MB", limit: 4194304}],
 		unified: {"memory.high": "50331648", "memory.min": "1048576",
 		          "memory.swap.high": "max", "memory.oom.group": "1",
-		          "cpu.weight.nice": "5", "pids.max": "43"}
+		          "cpu.weight.nice": "5", "pids.max": "43", "cpuset.cpus.partition": "member"}
 	}'
 	rr create --bundle "$B" "$ID"
 	[ "$(val memory.max)" = 67108864 ]
@@ -83,6 +83,7 @@ val() {
 	[ "$(val memory.oom.group)" = 1 ]
 	[ "$(val cpu.weight.nice)" = 5 ]
 	[ "$(val pids.max)" = 43 ]
+	[ "$(val cpuset.cpus.partition)" = member ]
 	# cpu.weight.nice 5 rewrote cpu.weight; check the shares conversion alone
 	rr delete --force "$ID"
 	jq_config "$B" '.linux.resources = {cpu: {shares: 512}, pids: {limit: 42}}'

@@ -8,4 +8,4 @@ shift 2
 export REDRUN=$builddir/redrun TESTS_SRCDIR=$srcdir/tests TESTS_BUILDDIR=$builddir/tests
 [ $# -gt 0 ] || set -- "$srcdir/tests/vm/cgroup.bats"
 echo "# kernel $(uname -r), cgroup v2 controllers: $(cat /sys/fs/cgroup/cgroup.controllers)"
-cd /tmp && bats --tap "$@"
+cd /tmp && bats --tap --timing "$@"
