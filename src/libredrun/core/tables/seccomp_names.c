@@ -192,10 +192,11 @@ int rr_seccomp_validate(const oci_seccomp *s, struct rr_error **err)
   if (s == NULL)
     return 0;
   const struct rr_scmp_action *def = rr_scmp_action_by_name(s->default_action);
+  if (s->default_action == NULL)
+    return rr_fail(err, RR_ERR_INVALID, 0, ".linux.seccomp.defaultAction: missing");
   if (def == NULL)
-    return rr_fail(err, RR_ERR_INVALID, 0, ".linux.seccomp.defaultAction: %s `%s`",
-                   s->default_action ? "unknown action" : "missing",
-                   s->default_action ? s->default_action : "");
+    return rr_fail(err, RR_ERR_INVALID, 0, ".linux.seccomp.defaultAction: unknown action `%s`",
+                   s->default_action);
   if (is_notify(def))
     return rr_fail(err, RR_ERR_INVALID, 0,
                    ".linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action "
