@@ -100,3 +100,4 @@ tests_unit_test_rp2oci_expand_LDADD = librp2oci.a $(UNIT_LDADD) $(YAML_LIBS)
 UNIT_TESTS += tests/unit/test_rp2oci_expand
 include $(top_srcdir)/tests/fuzz/rp2oci.mk
 include tests/vm/local.mk
+include tests/vm/rp2oci.mk

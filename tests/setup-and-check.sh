@@ -23,7 +23,7 @@ echo "== engine suite (podman, containerd) with runc"
 # this host's cgroups are hybrid: limits are proven in a VM booting Debian's
 # kernel with a pure cgroup v2 hierarchy and every controller (tests/vm)
 echo "== cgroup v2 suite in a QEMU VM"
-(cd "$build" && make check-cgroup-vm)
+(cd "$build" && make check-cgroup-vm && make check-rp2oci-vm)
 
 echo "== ASan/UBSan build, unit tests"
 (cd "$build-asan" && "$top/configure" --enable-werror --enable-sanitizers >/dev/null &&
