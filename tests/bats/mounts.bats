@@ -244,6 +244,22 @@ teardown() {
 	[[ "$output" == *idmapped* ]]
 }
 
+@test "idmap in a user namespace: the mapped mount is made by the parent, attached by the child" {
+	bundle_sh 'stat -c %u:%g /im/file'
+	mkdir -p "$B/rootfs/im"
+	chown 0:0 "$SRC/file"
+	add_mount "$(jq -nc --arg s "$SRC" '{destination: "/im", type: "bind", source: $s, options: ["bind", "idmap"],
+		uidMappings: [{containerID: 0, hostID: 100000, size: 65536}], gidMappings: [{containerID: 0, hostID: 100000, size: 65536}]}')"
+	userns_bundle
+	run ctr_run "$B" --userns
+	if [[ "$output" == *"id-map the mount"*"Invalid argument"* ]]; then
+		skip "the filesystem of $SRC does not support id-mapped mounts"
+	fi
+	[ "$status" -eq 0 ]
+	# on-disk 0 -> host 100000 through the mount -> 0 again inside the container's user namespace
+	[ "$output" = 0:0 ]
+}
+
 @test "validation: each bad mount names its field" {
 	bundle_sh true
 	local cases=(

@@ -167,6 +167,39 @@ int rr_fs_setattr_fd(int mnt_fd, uint64_t set, uint64_t clr, bool recursive, str
   return remount_fallback(mnt_fd, set, clr, err);
 }
 
+int rr_fs_clone_tree(int src_fd, bool recursive, const struct rr_fs_bind_attrs *a,
+                     struct rr_error **err)
+{
+  if (no_new_mount_api)
+    return rr_fail(err, RR_ERR_UNSUPPORTED, ENOSYS, "open_tree needs linux 5.2");
+  unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH;
+  _cleanup_close_ int tree = open_tree(src_fd, "", flags | (recursive ? AT_RECURSIVE : 0));
+  if (tree < 0) {
+    if (errno == ENOSYS)
+      no_new_mount_api = true;
+    return rr_fail_errno(err, "open_tree");
+  }
+  /* Attributes go on the detached copy: the mount is never visible with
+   * weaker flags than asked. */
+  if (a->userns_fd >= 0) {
+    struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)a->userns_fd};
+    if (mount_setattr(tree, "", AT_EMPTY_PATH | (a->idmap_recursive ? AT_RECURSIVE : 0), &attr,
+                      sizeof(attr)) < 0)
+      return rr_fail_errno(err, "id-map the mount");
+  }
+  if (rr_fs_setattr_fd(tree, a->rec_set, a->rec_clr, true, err) < 0 ||
+      rr_fs_setattr_fd(tree, a->set, a->clr, false, err) < 0)
+    return -1;
+  return steal_fd(tree);
+}
+
+int rr_fs_attach_tree(int tree_fd, int target_fd, struct rr_error **err)
+{
+  if (move_mount(tree_fd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return rr_fail_errno(err, "move_mount");
+  return 0;
+}
+
 int rr_fs_bind_fd(int src_fd, int target_fd, bool recursive, const struct rr_fs_bind_attrs *a,
                   struct rr_error **err)
 {
@@ -175,29 +208,14 @@ int rr_fs_bind_fd(int src_fd, int target_fd, bool recursive, const struct rr_fs_
   if (a == NULL)
     a = &none;
   if (!no_new_mount_api) {
-    unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH;
-    _cleanup_close_ int tree = open_tree(src_fd, "", flags | (recursive ? AT_RECURSIVE : 0));
-    if (tree >= 0) {
-      /* Attributes go on the detached copy: the mount is never visible with
-       * weaker flags than asked. */
-      if (a->userns_fd >= 0) {
-        struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP,
-                                  .userns_fd = (uint64_t)a->userns_fd};
-        if (mount_setattr(tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr,
-                          sizeof(attr)) < 0)
-          return rr_fail_errno(err, "id-map the mount");
-      }
-      if (rr_fs_setattr_fd(tree, a->rec_set, a->rec_clr, true, err) < 0 ||
-          rr_fs_setattr_fd(tree, a->set, a->clr, false, err) < 0)
-        return -1;
-      if (move_mount(tree, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
-          0)
-        return rr_fail_errno(err, "move_mount");
-      return 0;
+    _cleanup_error_ struct rr_error *e = NULL;
+    _cleanup_close_ int tree = rr_fs_clone_tree(src_fd, recursive, a, &e);
+    if (tree >= 0)
+      return rr_fs_attach_tree(tree, target_fd, err);
+    if (!no_new_mount_api) {
+      *err = steal_ptr(e);
+      return -1;
     }
-    if (errno != ENOSYS)
-      return rr_fail_errno(err, "open_tree");
-    no_new_mount_api = true;
   }
   if (a->userns_fd >= 0)
     return rr_fail(err, RR_ERR_UNSUPPORTED, ENOSYS, "id-mapped mounts need linux 5.12");

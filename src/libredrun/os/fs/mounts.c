@@ -59,11 +59,30 @@ static int bind_host_path(int rootfd, const char *source, const char *dest, bool
   _cleanup_close_ int target = open_bind_target(rootfd, dest, S_ISDIR(st.st_mode), err);
   if (target < 0)
     return -1;
-  struct rr_fs_bind_attrs a = {.userns_fd = userns_fd};
-  rr_fs_ms_to_attr(f->flags, f->clear, &a.set, &a.clr);
-  a.rec_set = f->rec_attr_set;
-  a.rec_clr = f->rec_attr_clr;
+  struct rr_fs_bind_attrs a;
+  rr_fs_bind_attrs_from(f, userns_fd, &a);
   return rr_fs_bind_fd(src, target, recursive, &a, err);
+}
+
+void rr_fs_bind_attrs_from(const struct rr_mount_flags *f, int userns_fd,
+                           struct rr_fs_bind_attrs *a)
+{
+  *a = (struct rr_fs_bind_attrs){.userns_fd = userns_fd, .idmap_recursive = f->recursive_idmap};
+  rr_fs_ms_to_attr(f->flags, f->clear, &a->set, &a->clr);
+  a->rec_set = f->rec_attr_set;
+  a->rec_clr = f->rec_attr_clr;
+}
+
+/* An id-mapped mount prepared by the parent (see plan.c): only attached here. */
+static int attach_prepared(int rootfd, const struct rr_fs_mount *m, struct rr_error **err)
+{
+  struct stat st;
+  if (fstat(m->tree_fd, &st) < 0)
+    return rr_fail_errno(err, "stat the prepared mount");
+  _cleanup_close_ int target = open_bind_target(rootfd, m->destination, S_ISDIR(st.st_mode), err);
+  if (target < 0)
+    return -1;
+  return rr_fs_attach_tree(m->tree_fd, target, err);
 }
 
 /* proc and sysfs over a symlink would be reachable under another name than the
@@ -178,8 +197,10 @@ int rr_fs_do_mount(const struct rr_fs_plan *plan, const struct rr_fs_mount *m, i
   int r;
   switch (m->kind) {
   case RR_FSM_BIND:
-    r = bind_host_path(*rootfd, m->source, m->destination, m->f.recursive_bind, &m->f, m->userns_fd,
-                       err);
+    if (m->tree_fd >= 0)
+      r = attach_prepared(*rootfd, m, err);
+    else
+      r = bind_host_path(*rootfd, m->source, m->destination, m->f.recursive_bind, &m->f, -1, err);
     break;
   case RR_FSM_SYSFS:
     r = mount_or_bind_host(plan, m, *rootfd, "/sys", err);

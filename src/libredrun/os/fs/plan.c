@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -92,7 +93,7 @@ static int plan_mounts(const oci_config *cfg, const char *bundle, struct rr_fs_p
     const oci_mount *om = cfg->mounts[i];
     struct rr_fs_mount *m = &plan->mounts[plan->n_mounts++];
     m->index = i;
-    m->userns_fd = -1;
+    m->tree_fd = -1;
     m->kind = mount_kind(om);
     m->destination = rr_xstrdup(om->destination);
     rr_mount_flags_parse(om->options, om->options_len, &m->f);
@@ -120,8 +121,18 @@ static int plan_mounts(const oci_config *cfg, const char *bundle, struct rr_fs_p
       }
     }
     if (m->f.idmap || om->uid_mappings_len || om->gid_mappings_len) {
-      m->userns_fd = rr_fs_idmap_userns(om, err);
-      if (m->userns_fd < 0)
+      /* Made here, in the host's namespaces: inside a user namespace the
+       * container may not id-map a mount. The child only attaches it. */
+      _cleanup_close_ int userns = rr_fs_idmap_userns(om, err);
+      if (userns < 0)
+        return rr_wrap(err, ".mounts[%zu]", i);
+      _cleanup_close_ int src = open(m->source, O_PATH | O_CLOEXEC);
+      if (src < 0)
+        return rr_fail_errno(err, ".mounts[%zu]: open source `%s`", i, m->source);
+      struct rr_fs_bind_attrs a;
+      rr_fs_bind_attrs_from(&m->f, userns, &a);
+      m->tree_fd = rr_fs_clone_tree(src, m->f.recursive_bind, &a, err);
+      if (m->tree_fd < 0)
         return rr_wrap(err, ".mounts[%zu]", i);
     }
   }
@@ -247,8 +258,8 @@ void rr_fs_plan_free(struct rr_fs_plan *plan)
     free(m->type);
     free(m->source);
     rr_mount_flags_release(&m->f);
-    if (m->userns_fd >= 0)
-      close(m->userns_fd);
+    if (m->tree_fd >= 0)
+      close(m->tree_fd);
   }
   free(plan->mounts);
   for (size_t i = 0; i < plan->n_devices; i++)

@@ -29,7 +29,7 @@ struct rr_fs_mount {
   char *type;   /* filesystem type; NULL for binds */
   char *source; /* binds: absolute host path */
   struct rr_mount_flags f;
-  int userns_fd; /* idmap: a user namespace holding the mount's mappings, else -1 */
+  int tree_fd; /* idmap: the id-mapped copy made in the parent, else -1 */
 };
 
 struct rr_fs_device {
@@ -84,7 +84,16 @@ struct rr_fs_bind_attrs {
   uint64_t set, clr;         /* the top mount */
   uint64_t rec_set, rec_clr; /* the whole tree */
   int userns_fd;             /* idmap, -1 for none */
+  bool idmap_recursive;      /* ridmap: every mount of the tree, not only the top */
 };
+/* A detached copy of the tree at src_fd with the attributes set (open_tree +
+ * mount_setattr); attached later with rr_fs_attach_tree, possibly by another
+ * process in another mount namespace. */
+int rr_fs_clone_tree(int src_fd, bool recursive, const struct rr_fs_bind_attrs *a,
+                     struct rr_error **err) RR_WUR;
+int rr_fs_attach_tree(int tree_fd, int target_fd, struct rr_error **err) RR_WUR;
+void rr_fs_bind_attrs_from(const struct rr_mount_flags *f, int userns_fd,
+                           struct rr_fs_bind_attrs *a);
 /* Bind the tree at src_fd (any fd) onto target_fd (an O_PATH fd inside the root). */
 int rr_fs_bind_fd(int src_fd, int target_fd, bool recursive, const struct rr_fs_bind_attrs *a,
                   struct rr_error **err) RR_WUR;
