@@ -9,6 +9,7 @@ load helpers
 
 HELPERS=${TESTS_BUILDDIR:-$(cd "$(dirname "$BATS_TEST_FILENAME")/.." && pwd)}/helpers
 PROBE=$HELPERS/escape-probe
+ALL_CAPS='["CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_DAC_READ_SEARCH","CAP_FOWNER","CAP_FSETID","CAP_KILL","CAP_SETGID","CAP_SETUID","CAP_SETPCAP","CAP_LINUX_IMMUTABLE","CAP_NET_BIND_SERVICE","CAP_NET_BROADCAST","CAP_NET_ADMIN","CAP_NET_RAW","CAP_IPC_LOCK","CAP_IPC_OWNER","CAP_SYS_MODULE","CAP_SYS_RAWIO","CAP_SYS_CHROOT","CAP_SYS_PTRACE","CAP_SYS_PACCT","CAP_SYS_ADMIN","CAP_SYS_BOOT","CAP_SYS_NICE","CAP_SYS_RESOURCE","CAP_SYS_TIME","CAP_SYS_TTY_CONFIG","CAP_MKNOD","CAP_LEASE","CAP_AUDIT_WRITE","CAP_AUDIT_CONTROL","CAP_SETFCAP","CAP_MAC_OVERRIDE","CAP_MAC_ADMIN","CAP_SYSLOG","CAP_WAKE_ALARM","CAP_BLOCK_SUSPEND","CAP_AUDIT_READ","CAP_PERFMON","CAP_BPF","CAP_CHECKPOINT_RESTORE"]'
 
 setup() {
 	common_setup
@@ -85,9 +86,7 @@ userns_bundle() {
 		| .linux.gidMappings = [{"containerID":0,"hostID":200000,"size":65536}]
 		| .root.readonly = false'
 	# every capability (inside the namespace) for the container process
-	local all
-	all=$(jq -nc '["CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_DAC_READ_SEARCH","CAP_FOWNER","CAP_FSETID","CAP_KILL","CAP_SETGID","CAP_SETUID","CAP_SETPCAP","CAP_LINUX_IMMUTABLE","CAP_NET_BIND_SERVICE","CAP_NET_BROADCAST","CAP_NET_ADMIN","CAP_NET_RAW","CAP_IPC_LOCK","CAP_IPC_OWNER","CAP_SYS_MODULE","CAP_SYS_RAWIO","CAP_SYS_CHROOT","CAP_SYS_PTRACE","CAP_SYS_PACCT","CAP_SYS_ADMIN","CAP_SYS_BOOT","CAP_SYS_NICE","CAP_SYS_RESOURCE","CAP_SYS_TIME","CAP_SYS_TTY_CONFIG","CAP_MKNOD","CAP_LEASE","CAP_AUDIT_WRITE","CAP_AUDIT_CONTROL","CAP_SETFCAP","CAP_MAC_OVERRIDE","CAP_MAC_ADMIN","CAP_SYSLOG","CAP_WAKE_ALARM","CAP_BLOCK_SUSPEND","CAP_AUDIT_READ","CAP_PERFMON","CAP_BPF","CAP_CHECKPOINT_RESTORE"]')
-	jq_config "$B" '.process.capabilities = {"bounding":$c,"effective":$c,"permitted":$c}' --argjson c "$all"
+	jq_config "$B" '.process.capabilities = {"bounding":$c,"effective":$c,"permitted":$c}' --argjson c "$ALL_CAPS"
 	userns_bundle
 	rr create --bundle "$B" "$ID" >/dev/null 2>&1 </dev/null
 	run rr exec "$ID" /bin/sh -c '/bin/probe open /proc/1/exe r; /bin/probe open /proc/1/exe w; /bin/probe ptrace 1'
@@ -96,6 +95,25 @@ userns_bundle() {
 	[[ "${lines[0]}" =~ ^"open r /proc/1/exe: E"(ACCES|PERM|NOENT)$ ]]
 	[[ "${lines[1]}" =~ ^"open w /proc/1/exe: E"(ACCES|PERM|NOENT|TXTBSY)$ ]]
 	[[ "${lines[2]}" =~ ^"ptrace: E"(PERM|SRCH)$ ]]
+}
+
+@test "escape: with every capability but CAP_SYS_PTRACE, /proc/1/exe of a created container stays closed" {
+	args /bin/true
+	# every capability this host's root holds (here: all but CAP_SYS_RESOURCE)
+	local bnd i caps=()
+	bnd=$((16#$(sed -n 's/^CapBnd:[[:space:]]*//p' /proc/self/status)))
+	for i in $(seq 0 40); do
+		[ $((bnd >> i & 1)) = 1 ] && [ "$i" != 19 ] && caps+=("$(jq -r ".[$i]" <<<"$ALL_CAPS")")
+	done
+	jq_config "$B" '.process.capabilities = {"bounding":$c,"effective":$c,"permitted":$c}' \
+		--argjson c "$(jq -nc '$ARGS.positional' --args -- "${caps[@]}")"
+	rr create --bundle "$B" "$ID" >/dev/null 2>&1 </dev/null
+	run rr exec "$ID" /bin/sh -c 'grep ^CapEff /proc/self/status; /bin/probe open /proc/1/exe r; /bin/probe open /proc/1/exe w; /bin/probe ptrace 1'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" =~ ^"open r /proc/1/exe: E"(ACCES|PERM|NOENT)$ ]]
+	[[ "${lines[2]}" =~ ^"open w /proc/1/exe: E"(ACCES|PERM|NOENT|TXTBSY)$ ]]
+	[[ "${lines[3]}" =~ ^"ptrace: E"(PERM|SRCH)$ ]]
 }
 
 @test "escape: runtime processes of concurrent execs never expose the host binary through /proc/<pid>/exe" {
