@@ -93,6 +93,67 @@ static pid_t park(struct rr_cgroup *cg, const char *dev, int *rfd)
   return pid;
 }
 
+/* Path computation only (prepare writes nothing). */
+static void test_paths(const char *mnt)
+{
+  static const char *const cases[][2] = {
+      {"/a/b", "/a/b"},
+      {"//a///b/", "/a/b"},
+      {"machine.slice:libpod:x1", "/machine.slice/libpod-x1.scope"},
+      {"a-b-c.slice:p:x", "/a.slice/a-b.slice/a-b-c.slice/p-x.scope"},
+      {":p:x", "/system.slice/p-x.scope"},
+      {"user.slice::x", "/user.slice/x.scope"},
+      {"a.slice:p:sub.slice", "/a.slice/sub.slice"},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    char json[512], want[512];
+    snprintf(
+        json, sizeof(json),
+        "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"r\"},\"linux\":{\"cgroupsPath\":\"%s\"}}",
+        cases[i][0]);
+    snprintf(want, sizeof(want), "%s%s", mnt, cases[i][1]);
+    oci_config *c = config(json);
+    struct rr_cgroup *cg = NULL;
+    struct rr_error *err = NULL;
+    bool ok = c && rr_cgroup_prepare(c, "id1", NULL, &cg, &err) == 0;
+    TAP_STR_EQ(ok ? rr_cgroup_path(cg) : (err ? err->msg : "?"), want, "cgroupsPath `%s`",
+               cases[i][0]);
+    rr_cgroup_free(cg);
+    rr_error_free(err);
+    oci_config_free(c);
+  }
+  static const char *const bad[] = {"/a/../b", "./x", "a:b", "x.slice:p:", "bad-.slice:p:x", "/"};
+  for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    char json[512];
+    snprintf(
+        json, sizeof(json),
+        "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"r\"},\"linux\":{\"cgroupsPath\":\"%s\"}}",
+        bad[i]);
+    oci_config *c = config(json);
+    struct rr_cgroup *cg = NULL;
+    struct rr_error *err = NULL;
+    bool refused = c && rr_cgroup_prepare(c, "id1", NULL, &cg, &err) < 0 && err &&
+                   strstr(err->msg, "cgroupsPath") != NULL;
+    T(refused, "cgroupsPath `%s` refused (%s)", bad[i], err ? err->msg : "accepted");
+    rr_cgroup_free(cg);
+    rr_error_free(err);
+    oci_config_free(c);
+  }
+  /* --systemd-cgroup without systemd */
+  struct stat st;
+  if (stat("/run/systemd/system", &st) < 0) {
+    oci_config *c = config("{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"r\"}}");
+    struct rr_cgroup_opts o = {.manager = "cgroupfs", .systemd = true};
+    struct rr_cgroup *cg = NULL;
+    struct rr_error *err = NULL;
+    bool refused = rr_cgroup_prepare(c, "id1", &o, &cg, &err) < 0 && err &&
+                   strstr(err->msg, "systemd is not running") != NULL;
+    T(refused, "--systemd-cgroup without systemd: %s", err ? err->msg : "accepted");
+    rr_error_free(err);
+    oci_config_free(c);
+  }
+}
+
 int main(void)
 {
   const char *mode;
@@ -102,6 +163,7 @@ int main(void)
     return 77;
   }
   snprintf(idbuf, sizeof(idbuf), "rr-unit-%d", (int)getpid());
+  test_paths(mnt);
   struct rr_error *err = NULL;
   char path[256];
 
