@@ -115,6 +115,8 @@ static json_object *annotations_json(const oci_string_map *m)
 char *rr_container_state_json(const struct rr_state *st, enum rr_status status)
 {
   json_object *o = rr_state_to_json(st, status);
+  /* hooks (poststop included) are told which process the container had */
+  json_object_object_add(o, "pid", json_object_new_int64(st->pid));
   char *s = rr_xstrdup(
       json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
   json_object_put(o);
