@@ -122,6 +122,16 @@ teardown() {
 	[ "${lines[-1]}" = 700 ]
 }
 
+@test "superblock options: sync, dirsync, lazytime reach the filesystem" {
+	bundle_sh 'cat /proc/self/mountinfo'
+	add_mount '{"destination": "/s", "type": "tmpfs", "source": "tmpfs", "options": ["sync", "dirsync", "lazytime", "noexec", "nodiratime", "silent"]}'
+	add_mount '{"destination": "/a", "type": "tmpfs", "source": "tmpfs", "options": ["sync", "async", "mand", "nomand"]}'
+	run ctr_run "$B"
+	[ "$status" -eq 0 ]
+	[[ "$(mnt_line /s)" =~ \ /s\ rw,noexec,nodiratime,.*\ -\ tmpfs\ tmpfs\ rw,sync,dirsync,lazytime ]]
+	[[ "$(mnt_line /a)" != *sync* ]]
+}
+
 @test "tmpfs with tmpcopyup starts with the image's content" {
 	mkdir -p "$B/rootfs/opt/data/sub"
 	bundle_sh 'cat /opt/data/sub/f; ls -l /opt/data; echo new > /opt/data/n && echo WROTE; grep " /opt/data " /proc/self/mountinfo'
