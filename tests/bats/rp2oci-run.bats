@@ -140,3 +140,23 @@ check_ns() {
 	echo "$output"
 	[ "$(echo "$output" | tr '\n' ' ')" = "app-uuid sbin conf-ro rpm-rw " ]
 }
+
+@test "run: new-session: the process leads its own session" {
+	mkdir -p "$T/n/etc"
+	printf 'realpath: /n\ntimestamp: 1\nstate: Enable\n' >"$T/n/.rednode.yaml"
+	cat >"$T/n/etc/redpak.yaml" <<-'EOF'
+	headers: {alias: n}
+	config:
+	  new-session: enabled
+	exports:
+	  - {mode: Restricted, mount: /bin, path: /usr/bin}
+	  - {mode: Restricted, mount: /lib, path: /usr/lib}
+	  - {mode: Restricted, mount: /lib64, path: /usr/lib64}
+	  - {mode: Procfs, mount: /proc}
+	EOF
+	LEAF=$T/n
+	inside /bin/sh -c 'read -r pid comm state ppid pgrp sid rest </proc/self/stat; echo "$pid $sid"'
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.annotations["bzh.redpesk.redpak.new-session"]' "$B/config.json")" = true ]
+	[ "$output" = "1 1" ]
+}
