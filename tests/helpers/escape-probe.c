@@ -151,7 +151,9 @@ static int cmd_scan_exe(const char *secs)
         continue;
       char p[300];
       snprintf(p, sizeof(p), "/proc/%s/exe", e->d_name);
-      int fd = open(p, O_RDONLY | O_CLOEXEC);
+      /* O_PATH is all CVE-2019-5736 needed: the fd is reopened for writing
+       * through /proc/self/fd once the runtime process is gone. */
+      int fd = open(p, O_PATH | O_CLOEXEC);
       if (fd < 0) {
         /* A process of ours we may not look at: a runtime process (exec). */
         if (errno == EACCES || errno == EPERM)
@@ -169,7 +171,9 @@ static int cmd_scan_exe(const char *secs)
         ssize_t n = readlink(p, t, sizeof(t) - 1);
         t[n > 0 ? n : 0] = '\0';
         printf("foreign-exe: %s -> %s\n", p, t);
-        int w = open(p, O_WRONLY | O_CLOEXEC);
+        char selffd[64];
+        snprintf(selffd, sizeof(selffd), "/proc/self/fd/%d", fd);
+        int w = open(selffd, O_WRONLY | O_CLOEXEC);
         printf("foreign-exe-write: %s\n", w >= 0 ? "ok" : strerrorname_np(errno));
         if (w >= 0)
           close(w);
