@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "libredrun/core/log.h"
@@ -104,6 +105,14 @@ static int run_one(const oci_hook *h, const char *what, const char *state_json,
     len -= (size_t)n;
   }
   close(p[1]);
+  /* a blocked SIGPIPE (run blocks every signal to relay them) stays pending
+   * even while ignored: consume it before the default action comes back */
+  sigset_t pipe_set;
+  sigemptyset(&pipe_set);
+  sigaddset(&pipe_set, SIGPIPE);
+  struct timespec zero = {0, 0};
+  while (sigtimedwait(&pipe_set, NULL, &zero) > 0)
+    ;
   sigaction(SIGPIPE, &old, NULL);
 
   if (h->timeout_present && h->timeout > 0) {
