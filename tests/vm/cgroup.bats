@@ -43,7 +43,9 @@ teardown() {
 
 # val FILE: first line of the container's cgroup file
 val() {
-	head -1 "$P/$1"
+	local v
+	read -r v <"$P/$1" # a builtin: every exec costs in the VM
+	echo "$v"
 }
 
 @test "every linux.resources field is written with runc's conversion" {
