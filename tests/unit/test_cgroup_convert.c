@@ -117,6 +117,8 @@ static void test_plans(void)
   expect_error("{\"unified\":{\"nope.file\":\"1\"}}", "unknown cgroup v2 controller",
                "unified unknown controller");
   expect_error("{\"blockIO\":{\"leafWeight\":100}}", "leafWeight", "leaf weight refused");
+  expect_error("{\"unified\":{\"io.cost.qos\":\"8:0 enable=1\"}}", "only in the root cgroup",
+               "root-only file refused");
   expect_error("{\"blockIO\":{\"weight\":5}}", "blockIO.weight", "blkio weight range");
   expect_error("{\"cpu\":{\"period\":100}}", "cpu.period", "period range");
   expect_error("{\"cpu\":{\"cpus\":\"0-\"}}", "cpu.cpus", "bad cpu list");

@@ -187,5 +187,12 @@ int rr_resources_check_v2(const oci_linux_resources *r, struct rr_error **err)
   if (r->network && (r->network->class_id_present || r->network->priorities_len > 0))
     return refuse(err, "network",
                   "net_cls/net_prio (classID, priorities) do not exist on cgroup v2");
+  for (size_t i = 0; r->unified && i < r->unified->len; i++) {
+    const struct rr_cg_key *k = rr_cg_key_lookup(r->unified->keys[i]);
+    if (k && (k->flags & RR_CG_ROOT_ONLY))
+      return rr_fail(err, RR_ERR_UNSUPPORTED, 0,
+                     P "unified: `%s` exists only in the root cgroup (a host-wide setting)",
+                     r->unified->keys[i]);
+  }
   return 0;
 }
