@@ -69,7 +69,7 @@ UNIT_TESTS += tests/unit/test_cgroup_host
 # Integration tests need root; each .bats file skips with a reason otherwise.
 BATS_TESTS += tests/bats/lifecycle.bats
 BATS_TESTS += tests/bats/process.bats tests/bats/namespaces.bats tests/bats/hooks.bats
-BATS_TESTS += tests/bats/terminal.bats tests/bats/leaks.bats
+BATS_TESTS += tests/bats/terminal.bats tests/bats/leaks.bats tests/bats/exec.bats
 BATS_TESTS += \
 	tests/bats/cli.bats \
 	tests/bats/cgroup-host.bats \
