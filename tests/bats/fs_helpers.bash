@@ -42,13 +42,17 @@ have_redrun_run() {
 
 # ctr_run DIR [fsrun options]: run the bundle. `redrun run` once the runtime
 # has it (and no fsrun option is asked), the rootfs driver otherwise.
+# RR_FS_DRIVER=1 always uses the driver; FSRUN_OPTS adds options to every
+# driver run, e.g. the whole suite as on an old kernel:
+#   RR_FS_DRIVER=1 FSRUN_OPTS="--no-openat2 --legacy-mount" bats tests/bats/mounts.bats
 ctr_run() {
 	local d=$1
 	shift
 	if [ $# -eq 0 ] && [ -z "${RR_FS_DRIVER:-}" ] && have_redrun_run; then
 		"$REDRUN" --root "$RR_ROOT" run --bundle "$d" "rfs$BATS_TEST_NUMBER-$$"
 	else
-		"$FSRUN" "$@" "$d"
+		# shellcheck disable=SC2086
+		"$FSRUN" ${FSRUN_OPTS:-} "$@" "$d"
 	fi
 }
 
