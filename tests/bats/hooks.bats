@@ -52,7 +52,7 @@ hook() { # hook NAME: a hook object running the host script with args [hook, NAM
 	cm=$(readlink "/proc/$pid/ns/mnt")
 	run cat "$LOG"
 	# prestart and createRuntime: runtime namespaces; createContainer: the container's
-	[ "${lines[0]}" = "prestart creating $ID $pid $B prestart x set $hu $hm" ]
+	[ "${lines[0]}" = "prestart created $ID $pid $B prestart x set $hu $hm" ]
 	[ "${lines[1]}" = "createRuntime creating $ID $pid $B createRuntime x set $hu $hm" ]
 	[ "${lines[2]}" = "createContainer creating $ID $pid $B createContainer x set $cu $cm" ]
 	[ ! -e "$B/rootfs/tmp/start-state" ]

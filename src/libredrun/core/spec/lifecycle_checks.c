@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "libredrun/core/log.h"
 #include "libredrun/core/spec/lifecycle_checks.h"
 #include "libredrun/core/tables/capabilities.h"
 #include "libredrun/core/tables/namespaces.h"
@@ -60,26 +61,8 @@ int rr_namespaces_validate(const oci_config *cfg, struct rr_error **err)
   return 0;
 }
 
-static int check_caps(char **names, size_t n, const char *prefix, const char *set,
-                      struct rr_error **err)
-{
-  for (size_t i = 0; i < n; i++)
-    if (rr_cap_from_name(names[i]) < 0)
-      return rr_fail(err, RR_ERR_INVALID, 0, "%s.capabilities.%s[%zu]: unknown capability `%s`",
-                     prefix, set, i, names[i]);
-  return 0;
-}
-
 int rr_process_limits_validate(const oci_process *p, const char *prefix, struct rr_error **err)
 {
-  const oci_capabilities *c = p->capabilities;
-  if (c != NULL &&
-      (check_caps(c->bounding, c->bounding_len, prefix, "bounding", err) < 0 ||
-       check_caps(c->effective, c->effective_len, prefix, "effective", err) < 0 ||
-       check_caps(c->inheritable, c->inheritable_len, prefix, "inheritable", err) < 0 ||
-       check_caps(c->permitted, c->permitted_len, prefix, "permitted", err) < 0 ||
-       check_caps(c->ambient, c->ambient_len, prefix, "ambient", err) < 0))
-    return -1;
   for (size_t i = 0; i < p->rlimits_len; i++) {
     const oci_rlimit *r = p->rlimits[i];
     if (rr_rlimit_from_name(r->type) < 0)
@@ -95,4 +78,25 @@ int rr_process_limits_validate(const oci_process *p, const char *prefix, struct 
                      (unsigned long long)r->soft, (unsigned long long)r->hard);
   }
   return 0;
+}
+
+static void warn_set(char **names, size_t n, const char *source, const char *prefix,
+                     const char *set)
+{
+  for (size_t i = 0; i < n; i++)
+    if (rr_cap_from_name(names[i]) < 0)
+      rr_warn("%s: %s.capabilities.%s[%zu]: unknown capability `%s`, ignored", source, prefix, set,
+              i, names[i]);
+}
+
+void rr_process_warn_caps(const oci_process *p, const char *source, const char *prefix)
+{
+  const oci_capabilities *c = p->capabilities;
+  if (c == NULL)
+    return;
+  warn_set(c->bounding, c->bounding_len, source, prefix, "bounding");
+  warn_set(c->effective, c->effective_len, source, prefix, "effective");
+  warn_set(c->inheritable, c->inheritable_len, source, prefix, "inheritable");
+  warn_set(c->permitted, c->permitted_len, source, prefix, "permitted");
+  warn_set(c->ambient, c->ambient_len, source, prefix, "ambient");
 }

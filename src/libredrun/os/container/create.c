@@ -18,6 +18,7 @@
 
 #include "libredrun/core/ids.h"
 #include "libredrun/core/log.h"
+#include "libredrun/core/spec/lifecycle_checks.h"
 #include "libredrun/core/spec/validate.h"
 #include "libredrun/core/util.h"
 #include "libredrun/os/cgroup/cgroup.h"
@@ -147,6 +148,7 @@ static int plan(struct create_run *c, struct rr_error **err)
   if (c->cfg->process == NULL)
     return rr_fail(err, RR_ERR_INVALID, 0, "config.json: missing required property \"process\"");
   const oci_process *p = c->cfg->process;
+  rr_process_warn_caps(p, "config.json", ".process");
   bool terminal = p->terminal_present && p->terminal;
   if (terminal && o->console_socket == NULL && !c->foreground)
     return rr_fail(err, RR_ERR_INVALID, 0,
@@ -238,8 +240,10 @@ static int parent_loop(struct create_run *c, struct rr_error **err)
       return -1;
     case RR_MSG_HOOKS: {
       _cleanup_free_ char *sj = rr_container_state_json(c->st, RR_STATUS_CREATING);
+      /* prestart (deprecated) keeps its historical "created" state (runtime-tools checks it) */
+      _cleanup_free_ char *pj = rr_container_state_json(c->st, RR_STATUS_CREATED);
       c->runtime_hooks_ran = true;
-      if (rr_hooks_run(c->cfg->hooks, RR_HOOK_PRESTART, sj, err) < 0 ||
+      if (rr_hooks_run(c->cfg->hooks, RR_HOOK_PRESTART, pj, err) < 0 ||
           rr_hooks_run(c->cfg->hooks, RR_HOOK_CREATE_RUNTIME, sj, err) < 0) {
         rr_msg_clear(&m);
         return -1;

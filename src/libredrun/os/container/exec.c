@@ -171,6 +171,7 @@ static oci_process *build_process(const struct rr_exec_opts *o, oci_config *cfg,
     p->no_new_privileges = true;
     p->no_new_privileges_present = true;
   }
+  rr_process_warn_caps(p, source, prefix);
   if (rr_spec_validate_process(p, source, prefix, err) < 0 ||
       (rr_process_limits_validate(p, prefix, err) < 0 && rr_wrap(err, "%s", source) < 0)) {
     oci_process_free(p);
