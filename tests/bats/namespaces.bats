@@ -77,6 +77,18 @@ userns_ready() {
 	[ "$output" = "$(readlink /proc/$inner/ns/pid)" ]
 }
 
+@test "namespaces: mount namespace joined by path, the root is set up in it" {
+	unshare --mount --propagation private sleep 100 &
+	HOLDER=$!
+	for _ in $(seq 50); do [ "$(readlink /proc/$HOLDER/ns/mnt)" != "$(readlink /proc/self/ns/mnt)" ] && break; sleep 0.05; done
+	args sh -c 'readlink /proc/self/ns/mnt; ls /bin/busybox'
+	jq_config "$B" '.linux.namespaces |= map(if .type == "mount" then .path = "/proc/\($p)/ns/mnt" else . end)' --arg p "$HOLDER"
+	run rr run -b "$B" "$ID"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$(readlink /proc/$HOLDER/ns/mnt)" ]
+	[ "${lines[1]}" = /bin/busybox ]
+}
+
 @test "namespaces: no namespace listed shares the host's (no pid namespace: not pid 1)" {
 	args sh -c 'echo $$; readlink /proc/self/ns/net'
 	jq_config "$B" '.linux.namespaces = [{"type":"mount"}] | del(.hostname)'

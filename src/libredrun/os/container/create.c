@@ -93,13 +93,11 @@ static char *now_rfc3339(void)
   return rr_xstrdup(buf);
 }
 
-static bool has_new_ns(const oci_config *cfg, const char *type)
+static bool has_ns(const oci_config *cfg, const char *type)
 {
-  for (size_t i = 0; cfg->linux != NULL && i < cfg->linux->namespaces_len; i++) {
-    const oci_namespace *ns = cfg->linux->namespaces[i];
-    if (strcmp(ns->type, type) == 0 && (ns->path == NULL || ns->path[0] == '\0'))
+  for (size_t i = 0; cfg->linux != NULL && i < cfg->linux->namespaces_len; i++)
+    if (strcmp(cfg->linux->namespaces[i]->type, type) == 0)
       return true;
-  }
   return false;
 }
 
@@ -182,7 +180,8 @@ static int plan(struct create_run *c, struct rr_error **err)
     if (rr_cgroup_prepare(c->cfg, o->id, &copts, &c->cg, err) < 0)
       return -1;
   }
-  if (has_new_ns(c->cfg, "mount")) {
+  /* a mount namespace joined by path gets the root set up in it, like a new one */
+  if (has_ns(c->cfg, "mount")) {
     struct rr_fs_opts fo = {.no_pivot = o->no_pivot,
                             .in_user_ns = c->ns->new_user || c->ns->join_fd[0] >= 0,
                             .terminal = terminal,
