@@ -9,6 +9,9 @@
 #   REDRUN         redrun binary to measure (make bench sets it)
 #   REDRUN_STATIC  a statically linked redrun to measure too (optional);
 #                  BENCH_STATIC=1 builds one from BENCH_SRCDIR first
+#   REDRUN_SDEPS   a redrun with its libraries static and libc dynamic
+#                  (--enable-static-deps) to measure too (optional);
+#                  BENCH_SDEPS=1 builds one from BENCH_SRCDIR first
 #   ROUNDS RUNS    interleaved rounds x timed runs per round (default 10 x 10)
 #   SECCOMP_CONFIG a config.json whose linux.seccomp is the profile of the seccomp
 #                  section (default: podman's, recorded in the shared recipes)
@@ -61,13 +64,22 @@ outer() {
 			say "static build failed, measuring without it: $(tail -n 1 "$w/static.log")"
 	fi
 	[ -z "${REDRUN_STATIC:-}" ] || REDRUN_STATIC=$(realpath "$REDRUN_STATIC")
+	if [ "${BENCH_SDEPS:-0}" = 1 ] && [ -z "${REDRUN_SDEPS:-}" ]; then
+		say "building a redrun with static libraries, dynamic libc in $w/sdeps (BENCH_SDEPS=1)..."
+		mkdir -p "$w/sdeps"
+		(cd "$w/sdeps" && "$SRCDIR/configure" -q --enable-static-deps &&
+			make -s -j"$(nproc)" redrun) >"$w/sdeps.log" 2>&1 &&
+			REDRUN_SDEPS=$w/sdeps/redrun ||
+			say "static-deps build failed, measuring without it: $(tail -n 1 "$w/sdeps.log")"
+	fi
+	[ -z "${REDRUN_SDEPS:-}" ] || REDRUN_SDEPS=$(realpath "$REDRUN_SDEPS")
 
 	make_rootfs "$w/rootfs"
 	make_configs "$w"
 
 	local fs
 	fs=$(stat -fc %T /sys/fs/cgroup)
-	export BENCH_INNER=1 BENCH_TMP BENCH_DIR REDRUN REDRUN_STATIC ROUNDS RUNS
+	export BENCH_INNER=1 BENCH_TMP BENCH_DIR REDRUN REDRUN_STATIC REDRUN_SDEPS ROUNDS RUNS
 	if [ "$fs" = tmpfs ] && [ -d /sys/fs/cgroup/unified ]; then
 		# hybrid host: a private mount namespace with cgroup2 on /sys/fs/cgroup
 		# (ENVIRONMENT.md §3). The host's mounts are untouched.
@@ -238,14 +250,15 @@ inner() {
 	local -a rts=() rtbins=()
 	local rt bin
 	say "trial runs:"
-	for rt in redrun redrun-static crun runc; do
+	for rt in redrun redrun-sdeps redrun-static crun runc; do
 		case $rt in
 		redrun) bin=$REDRUN ;;
+		redrun-sdeps) bin=${REDRUN_SDEPS:-} ;;
 		redrun-static) bin=${REDRUN_STATIC:-} ;;
 		*) bin=$(command -v "$rt" || true) ;;
 		esac
 		if [ -z "$bin" ]; then
-			[ "$rt" = redrun-static ] || say "  $rt: left out (not installed)"
+			[ "${rt#redrun-}" != "$rt" ] || say "  $rt: left out (not installed)"
 			continue
 		fi
 		mkdir -p "st-$rt"
@@ -378,6 +391,7 @@ inner() {
 	printf '| %-14s | %10s | %10s | %11s |\n' binary "size" "stripped" "shared libs"
 	printf '|%s|%s|%s|%s|\n' ---------------- ------------ ------------ -------------
 	local -a bins=("redrun:$REDRUN")
+	[ -z "${REDRUN_SDEPS:-}" ] || bins+=("redrun-sdeps:$REDRUN_SDEPS")
 	[ -z "${REDRUN_STATIC:-}" ] || bins+=("redrun-static:$REDRUN_STATIC")
 	for rt in crun runc; do
 		bin=$(command -v "$rt" || true)
@@ -393,7 +407,7 @@ inner() {
 	say ""
 
 	say "## ratios: of means (of medians)"
-	for rt in redrun redrun-static; do
+	for rt in redrun redrun-sdeps redrun-static; do
 		grep -q "^$rt	" run.tsv 2>/dev/null || continue
 		say "  run:   $rt/floor $(ratio run.tsv "$rt" floor)  $rt/crun $(ratio run.tsv "$rt" crun)  $rt/runc $(ratio run.tsv "$rt" runc)"
 		say "  cpu:   $rt/floor $(cpu_ratio run.tsv "$rt" floor)  $rt/crun $(cpu_ratio run.tsv "$rt" crun)  $rt/runc $(cpu_ratio run.tsv "$rt" runc)"
