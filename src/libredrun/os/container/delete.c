@@ -45,6 +45,17 @@ int rr_container_delete(const struct rr_runtime *rt, const char *id, bool force,
       rr_error_clear(err);
       return 0;
     }
+    /* a corrupted state.json must not wedge an engine forever: --force
+     * removes the directory, saying what could not be cleaned */
+    if (force && (*err)->kind == RR_ERR_INVALID &&
+        rr_state_open(rt->root, id, LOCK_EX, &d, NULL) == 0) {
+      rr_warn("delete `%s`: %s: removing the state; its processes and cgroup are unknown", id,
+              (*err)->msg);
+      rr_error_clear(err);
+      int r = rr_state_remove(d, err);
+      rr_cdir_free(d);
+      return r;
+    }
     return -1;
   }
   int r = -1;
