@@ -72,6 +72,7 @@ BATS_TESTS += tests/bats/process.bats tests/bats/namespaces.bats tests/bats/hook
 BATS_TESTS += tests/bats/terminal.bats tests/bats/leaks.bats tests/bats/exec.bats
 BATS_TESTS += \
 	tests/bats/cli.bats \
+	tests/bats/parent-death.bats \
 	tests/bats/cgroup-host.bats \
 	tests/bats/rootfs.bats \
 	tests/bats/mounts.bats \

@@ -15,6 +15,7 @@
 #include "libredrun/core/util.h"
 #include "libredrun/os/container/hooks.h"
 #include "libredrun/os/proc/child.h"
+#include "libredrun/os/proc/parent_death.h"
 #include "libredrun/os/proc/identity.h"
 #include "libredrun/os/proc/sync.h"
 #include "libredrun/os/proc/terminal.h"
@@ -194,6 +195,9 @@ void rr_child_main(struct rr_child *c)
     close(c->close_fds[i]);
   reset_signals();
   rr_log_set_hook(forward_log, &r);
+  bool die_with_parent = c->join_fds == NULL && rr_proc_wants_parent_death(c->cfg);
+  if (die_with_parent && rr_proc_arm_parent_death(&err) < 0)
+    child_fail(&r, err, 1);
 
   if (c->wait_go) {
     struct rr_msg m;
@@ -304,6 +308,9 @@ void rr_child_main(struct rr_child *c)
                    (c->join_fds != NULL && c->join_fds[0] >= 0);
   if (rr_proc_set_user(p, in_userns, &err) < 0 || rr_proc_set_caps(p, &err) < 0 ||
       rr_proc_set_no_new_privs(p, &err) < 0)
+    child_fail(&r, err, 1);
+  /* the identity change cleared the parent-death signal: arm it again */
+  if (die_with_parent && rr_proc_arm_parent_death(&err) < 0)
     child_fail(&r, err, 1);
   if (c->seccomp != NULL && nnp && rr_seccomp_install(c->seccomp, listener, r.state_json, &err) < 0)
     child_fail(&r, err, 1);

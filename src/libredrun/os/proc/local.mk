@@ -9,4 +9,6 @@ librros_a_SOURCES += \
 	src/libredrun/os/proc/terminal.h \
 	src/libredrun/os/proc/terminal.c \
 	src/libredrun/os/proc/child.h \
-	src/libredrun/os/proc/child.c
+	src/libredrun/os/proc/child.c \
+	src/libredrun/os/proc/parent_death.h \
+	src/libredrun/os/proc/parent_death.c
