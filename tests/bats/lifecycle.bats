@@ -387,3 +387,19 @@ ${ID}b" ]
 	wait_status "$ID" stopped
 	jq -e '.process.args[2] == "echo original"' "$RR_ROOT/$ID/config.json"
 }
+
+@test "state: paused while the cgroup is frozen; delete refuses, --force kills it" {
+	[ -d /sys/fs/cgroup/unified ] || skip "needs a cgroup v2 hierarchy"
+	args sleep 100
+	rr run -d -b "$B" "$ID"
+	rr pause "$ID"
+	[ "$(state_field "$ID" status)" = paused ]
+	run rr delete "$ID"
+	[ "$status" -eq 1 ]
+	[ "$output" = "redrun: cannot delete container \`$ID\` that is not stopped: paused" ]
+	rr resume "$ID"
+	[ "$(state_field "$ID" status)" = running ]
+	rr pause "$ID"
+	rr delete --force "$ID"
+	[ ! -d "/sys/fs/cgroup/unified/$ID" ]
+}
