@@ -403,3 +403,14 @@ ${ID}b" ]
 	rr delete --force "$ID"
 	[ ! -d "/sys/fs/cgroup/unified/$ID" ]
 }
+
+@test "clone fallback: without clone3 the container still lands in its cgroup and namespaces" {
+	args sh -c 'grep "^0::" /proc/self/cgroup; echo $$'
+	run env REDRUN_TEST_NO_CLONE3=1 "$REDRUN" --root "$RR_ROOT" run -b "$B" "$ID"
+	[ "$status" -eq 0 ]
+	if [ -d /sys/fs/cgroup/unified ]; then [ "${lines[0]}" = "0::/$ID" ]; fi
+	[ "${lines[-1]}" = 1 ]
+	args sleep 100
+	env REDRUN_TEST_NO_CLONE3=1 "$REDRUN" --root "$RR_ROOT" create -b "$B" --pid-file "$BATS_TEST_TMPDIR/pid" "$ID"
+	[ "$(awk '/^PPid:/{print $2}' "/proc/$(cat "$BATS_TEST_TMPDIR/pid")/status")" = "$BASHPID" ]
+}
