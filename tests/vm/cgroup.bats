@@ -96,6 +96,24 @@ val() {
 	[ ! -d "$P" ]
 }
 
+@test "rdma limits on a soft-RoCE device (rdma_rxe over a veth pair)" {
+	command -v rdma >/dev/null || skip "needs the rdma tool (iproute2)"
+	ip link add rrveth0 type veth peer name rrveth1 || skip "no veth"
+	ip link set rrveth0 up
+	if ! rdma link add rrxe0 type rxe netdev rrveth0; then
+		ip link del rrveth0
+		skip "no rdma_rxe"
+	fi
+	jq_config "$B" '.linux.resources = {rdma: {rrxe0: {hcaHandles: 3, hcaObjects: 100}}}'
+	local r=0
+	rr create --bundle "$B" "$ID" || r=1
+	[ $r = 0 ] && { [ "$(val rdma.max)" = "rrxe0 hca_handle=3 hca_object=100" ] || r=1; }
+	rr delete --force "$ID" || r=1
+	rdma link delete rrxe0
+	ip link del rrveth0
+	[ $r = 0 ]
+}
+
 @test "memory.max exceeded: the process is OOM-killed and events reports it" {
 	jq_config "$B" '.linux.resources = {memory: {limit: 33554432, swap: 33554432}} |
 		.process.args = ["sh", "-c", "read x </dev/null; sleep 1; dd if=/dev/zero of=/dev/null bs=64M count=1; echo dd=$?; sleep 60"]'

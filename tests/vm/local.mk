@@ -3,7 +3,7 @@
 # controller): the host here is hybrid, so limits are proven there.
 CGROUP_VM_FILES = tests/vm/vmrun.sh tests/vm/vm-kernel.sh tests/vm/run-in-vm.sh
 EXTRA_DIST += $(CGROUP_VM_FILES) tests/vm/cgroup.bats
-VMRUN_FLAGS ?= -t 900 -M loop
+VMRUN_FLAGS ?= -t 900 -M loop -M veth -M rdma_rxe -M crc32_generic
 
 check-cgroup-vm: redrun
 	$(top_srcdir)/tests/vm/vmrun.sh $(VMRUN_FLAGS) \
