@@ -290,6 +290,25 @@ static int write_pid_file(const char *path, pid_t pid, struct rr_error **err)
   return 0;
 }
 
+/* any hook of the kinds up to `last` (in rr_hook_kind order) */
+static bool has_hooks(const oci_hooks *h, enum rr_hook_kind last)
+{
+  for (int k = RR_HOOK_PRESTART; k <= (int)last; k++)
+    if (rr_hooks_count(h, (enum rr_hook_kind)k) > 0)
+      return true;
+  return false;
+}
+
+/* Each hand-off costs the child a wake-up: it waits for the go-ahead only
+ * when the parent has work to do first (user namespace id maps, a cgroup
+ * entered after clone) or when the child needs the state JSON (hooks, a
+ * seccomp listener). */
+static bool needs_go(const struct create_run *c, bool late_cgroup)
+{
+  return c->ns->new_user || late_cgroup || has_hooks(c->cfg->hooks, RR_HOOK_START_CONTAINER) ||
+         (c->sc != NULL && rr_seccomp_wants_listener(c->sc));
+}
+
 static int spawn(struct create_run *c, struct rr_error **err)
 {
   const struct rr_create_opts *o = c->o;
@@ -328,6 +347,8 @@ static int spawn(struct create_run *c, struct rr_error **err)
   if (rr_ns_parent_join(c->ns, err) < 0)
     return -1;
 
+  int cgroup_fd = c->cg ? rr_cgroup_dirfd(c->cg) : -1;
+  bool late_cgroup = c->cg != NULL && rr_cgroup_path(c->cg) != NULL && cgroup_fd < 0;
   struct rr_child child = {
       .cfg = c->cfg,
       .proc = c->cfg->process,
@@ -342,13 +363,21 @@ static int spawn(struct create_run *c, struct rr_error **err)
       .extra_env = c->listen_env[0] ? c->listen_env : NULL,
       .close_fds = {c->d->fd, c->d->root_fd, c->sync[0], -1},
       .new_keyring = !o->no_new_keyring,
-      .wait_go = true,
+      .wait_go = needs_go(c, late_cgroup),
   };
-  struct rr_clone_req req = {.ns_flags = c->ns->clone_flags,
-                             .clone_parent = !c->foreground,
-                             .cgroup_fd = c->cg ? rr_cgroup_dirfd(c->cg) : -1};
+  struct rr_clone_req req = {
+      .ns_flags = c->ns->clone_flags, .clone_parent = !c->foreground, .cgroup_fd = cgroup_fd};
   struct rr_clone_res res;
+  /* a child that does not wait must be born in its cgroup: it unshares its
+   * cgroup namespace right away */
+  req.cgroup_only = !child.wait_go;
   pid_t pid = rr_clone(&req, &res, err);
+  if (pid < 0 && req.cgroup_only) {
+    rr_error_clear(err);
+    child.wait_go = true;
+    req.cgroup_only = false;
+    pid = rr_clone(&req, &res, err);
+  }
   if (pid < 0)
     return -1;
   if (pid == 0)
@@ -365,9 +394,11 @@ static int spawn(struct create_run *c, struct rr_error **err)
     return -1;
   if (c->ns->new_user && rr_ns_write_idmaps(pid, c->cfg, err) < 0)
     return -1;
-  _cleanup_free_ char *sj = rr_container_state_json(st, RR_STATUS_CREATING);
-  if (rr_msg_send(c->sync[0], RR_MSG_GO, 0, sj, strlen(sj), -1, err) < 0)
-    return -1;
+  if (child.wait_go) {
+    _cleanup_free_ char *sj = rr_container_state_json(st, RR_STATUS_CREATING);
+    if (rr_msg_send(c->sync[0], RR_MSG_GO, 0, sj, strlen(sj), -1, err) < 0)
+      return -1;
+  }
   if (parent_loop(c, err) < 0)
     return -1;
   /* state first, then the pid file: whoever reads the pid file finds the container */

@@ -64,10 +64,13 @@ pid_t rr_clone(const struct rr_clone_req *req, struct rr_clone_res *res, struct 
   const char *no3 = getenv("REDRUN_TEST_NO_CLONE3");
   res->pidfd = -1;
   res->in_cgroup = false;
+  bool only = req->cgroup_only && req->cgroup_fd >= 0;
   if (no3 == NULL || strcmp(no3, "1") != 0) {
     pid = do_clone3(flags, req->cgroup_fd, &pidfd);
     if (pid >= 0) {
       res->in_cgroup = req->cgroup_fd >= 0;
+    } else if (only) {
+      return rr_fail_errnum(err, ENOTSUP, "clone3 into the cgroup");
     } else if (req->cgroup_fd >= 0 && errno != ENOSYS) {
       /* CLONE_INTO_CGROUP refused (old kernel, v1-only fd): place it afterwards */
       pid = do_clone3(flags, -1, &pidfd);
@@ -75,6 +78,8 @@ pid_t rr_clone(const struct rr_clone_req *req, struct rr_clone_res *res, struct 
     if (pid < 0 && errno != ENOSYS && errno != E2BIG)
       return rr_fail_errno(err, "clone3");
   }
+  if (pid < 0 && only)
+    return rr_fail_errnum(err, ENOTSUP, "clone into the cgroup");
   if (pid < 0) {
     /* legacy clone(2): x86_64 argument order flags, stack, parent_tid (pidfd), child_tid, tls */
     pid = (pid_t)syscall(SYS_clone, (unsigned long)(flags | CLONE_PIDFD | SIGCHLD), NULL, &pidfd,

@@ -12,6 +12,7 @@ struct rr_clone_req {
   uint64_t ns_flags; /* CLONE_NEW* to create at clone time */
   bool clone_parent; /* the child becomes a child of our caller (create, run -d) */
   int cgroup_fd;     /* CLONE_INTO_CGROUP target, -1 for none */
+  bool cgroup_only;  /* fail (ENOTSUP, nothing cloned) rather than clone outside cgroup_fd */
 };
 
 struct rr_clone_res {
