@@ -53,8 +53,12 @@ int rr_proc_set_oom_score_adj(const oci_process *p, struct rr_error **err)
   return 0;
 }
 
+/* read once: drop_bounding and set_caps both need it, in the same child */
 static int last_cap(void)
 {
+  static int cached = -1;
+  if (cached >= 0)
+    return cached;
   int last = -1;
   FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
   if (f != NULL) {
@@ -64,6 +68,7 @@ static int last_cap(void)
   }
   if (last < 0)
     last = (int)cap_max_bits() - 1;
+  cached = last;
   return last;
 }
 
@@ -91,10 +96,14 @@ int rr_proc_drop_bounding(const oci_process *p, struct rr_error **err)
     bool wanted = false;
     for (size_t i = 0; i < nkeep; i++)
       wanted |= keep[i] == cap;
-    if (wanted || prctl(PR_CAPBSET_READ, cap, 0, 0, 0) != 1)
+    /* dropping a capability already out of the set succeeds with
+     * CAP_SETPCAP: ask whether it is still there only when the drop fails */
+    if (wanted || prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0)
       continue;
-    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
-      return rr_fail_errno(err, "drop %s from the bounding set", rr_cap_name(cap));
+    int e = errno;
+    if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) != 1)
+      continue;
+    return rr_fail_errnum(err, e, "drop %s from the bounding set", rr_cap_name(cap));
   }
   return 0;
 }
