@@ -270,7 +270,7 @@ int rr_container_exec(const struct rr_runtime *rt, const struct rr_exec_opts *o,
       .wait_go = true,
       .join_fds = nsfds,
   };
-  struct rr_clone_req req = {.clone_parent = o->detach, .cgroup_fd = cgfd};
+  struct rr_clone_req req = {.clone_parent = false, .cgroup_fd = cgfd};
   struct rr_clone_res res;
   pid = rr_clone(&req, &res, err);
   if (pid < 0)
