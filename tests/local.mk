@@ -23,6 +23,11 @@ tests_unit_test_state_SOURCES = tests/unit/test_state.c tests/unit/tap.h
 tests_unit_test_state_LDADD = librros.a $(UNIT_LDADD)
 UNIT_TESTS += tests/unit/test_state
 
+check_PROGRAMS += tests/unit/test_sync
+tests_unit_test_sync_SOURCES = tests/unit/test_sync.c tests/unit/tap.h
+tests_unit_test_sync_LDADD = librros.a $(UNIT_LDADD)
+UNIT_TESTS += tests/unit/test_sync
+
 check_PROGRAMS += tests/unit/test_seccomp
 tests_unit_test_seccomp_SOURCES = tests/unit/test_seccomp.c tests/unit/tap.h
 tests_unit_test_seccomp_LDADD = librros.a $(UNIT_LDADD) $(SECCOMP_LIBS)
