@@ -15,10 +15,12 @@ echo "== build (-Werror), generated sources up to date, make check"
 (cd "$build" && "$top/configure" --enable-werror >/dev/null && make -j"$(nproc)" >/dev/null &&
 	make check-regen && make check -j1 VERBOSE=1) || { cat "$build"/tests/*/*.log 2>/dev/null | tail -200; exit 1; }
 
-# podman and containerd driving a runtime end to end (tests/engines); runc first,
-# which proves the suite itself on this machine
+# podman and containerd driving a runtime end to end (tests/engines): runc first,
+# which proves the suite itself on this machine, then the built redrun
 echo "== engine suite (podman, containerd) with runc"
 (cd "$build" && make check-engines RUNTIME=runc)
+echo "== engine suite (podman, containerd) with redrun"
+(cd "$build" && make check-engines)
 
 # this host's cgroups are hybrid: limits are proven in a VM booting Debian's
 # kernel with a pure cgroup v2 hierarchy and every controller (tests/vm)
