@@ -11,8 +11,9 @@ static int tap_n, tap_failed;
 
 #define TAP_OK(cond, ...)                                                                          \
   do {                                                                                             \
+    int tap_ok_ = !!(cond); /* evaluated once: conditions may have side effects */                 \
     tap_n++;                                                                                       \
-    if (cond) {                                                                                    \
+    if (tap_ok_) {                                                                                 \
       printf("ok %d - ", tap_n);                                                                   \
     } else {                                                                                       \
       tap_failed++;                                                                                \
@@ -20,7 +21,7 @@ static int tap_n, tap_failed;
     }                                                                                              \
     printf(__VA_ARGS__);                                                                           \
     printf("\n");                                                                                  \
-    if (!(cond))                                                                                   \
+    if (!tap_ok_)                                                                                  \
       printf("#   %s:%d: %s\n", __FILE__, __LINE__, #cond);                                        \
   } while (0)
 
@@ -30,7 +31,7 @@ static int tap_n, tap_failed;
     int same_ = (g_ == NULL && w_ == NULL) || (g_ && w_ && strcmp(g_, w_) == 0);                   \
     TAP_OK(same_, __VA_ARGS__);                                                                    \
     if (!same_)                                                                                    \
-      printf("#   got:  %s\n#   want: %s\n", g_ ? g_ : "(null)", w_ ? w_ : "(null)");               \
+      printf("#   got:  %s\n#   want: %s\n", g_ ? g_ : "(null)", w_ ? w_ : "(null)");              \
   } while (0)
 
 static inline int tap_done(void)
