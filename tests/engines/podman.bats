@@ -65,6 +65,11 @@ EOF
 	pm load -i "$W/busybox-oci.tar"
 }
 
+exec_with_fd3() {
+	echo from-fd3 >"$W/fd3"
+	pm exec --preserve-fds 1 cf sh -c 'cat <&3' 3<"$W/fd3"
+}
+
 pipe_into_container() {
 	echo piped | pm run --rm -i "$IMAGE" cat
 }
@@ -307,4 +312,43 @@ teardown() {
 	CONTAINERS_CONF=$conf run pm run --rm --network none "$IMAGE" echo contrib-ok
 	[ "$status" -eq 0 ]
 	[ "$output" = contrib-ok ]
+}
+
+@test "podman update --memory: runtime update --resources=FILE, or a clear error" {
+	pm run -d --name cu "$IMAGE" sleep 1000
+	if runtime_has_controller memory; then
+		run pm update --memory 96m cu
+		[ "$status" -eq 0 ]
+		run pm exec cu sh -c \
+			'cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes'
+		[ "$output" = 100663296 ]
+	else
+		run pm update --memory 96m cu
+		[ "$status" -ne 0 ]
+		[[ $output == *memory*controller* ]]
+		# the container is untouched and still running
+		run pm inspect --format '{{.State.Status}}' cu
+		[ "$output" = running ]
+	fi
+	grep -q " update --resources=" "$W/runtime-calls.log"
+}
+
+@test "podman exec --preserve-fds passes the caller's extra fd" {
+	pm run -d --name cf "$IMAGE" sleep 1000
+	run exec_with_fd3
+	[ "$status" -eq 0 ]
+	[ "$output" = from-fd3 ]
+	grep -q " exec .*--preserve-fds 1 " "$W/runtime-calls.log"
+}
+
+@test "podman run --cgroups=disabled: global --cgroup-manager disabled" {
+	if [ "$RUNTIME_KIND" = runc ]; then
+		# runc 1.1 has no --cgroup-manager option: podman's call fails there
+		skip "runc has no --cgroup-manager option"
+	fi
+	run pm run --rm --cgroups=disabled "$IMAGE" cat /proc/self/cgroup
+	[ "$status" -eq 0 ]
+	# still in the caller's cgroups: no container cgroup was made
+	[ "$output" = "$(cat /proc/self/cgroup)" ]
+	grep -q -- "--cgroup-manager disabled create " "$W/runtime-calls.log"
 }
