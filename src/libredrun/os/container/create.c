@@ -38,6 +38,7 @@ struct create_run {
   const struct rr_runtime *rt;
   const struct rr_create_opts *o;
   bool foreground;
+  bool no_fifo;
   oci_config *cfg;
   char *bundle, *rootfs;
   struct rr_ns_plan *ns;
@@ -329,12 +330,18 @@ static int spawn(struct create_run *c, struct rr_error **err)
   _cleanup_free_ char *frozen = oci_config_generate(c->cfg, false, err);
   if (frozen == NULL || rr_state_write_file(c->d, RR_STATE_CONFIG, frozen, strlen(frozen), err) < 0)
     return -1;
-  if (mkfifoat(c->d->fd, RR_STATE_FIFO, 0600) < 0)
-    return rr_fail_errno(err, "create `%s/%s`", c->d->path, RR_STATE_FIFO);
-  /* O_RDWR does not block on a fifo (Linux): the child reads it until start writes */
-  c->fifo_fd = openat(c->d->fd, RR_STATE_FIFO, O_RDWR | O_CLOEXEC);
-  if (c->fifo_fd < 0)
-    return rr_fail_errno(err, "open `%s/%s`", c->d->path, RR_STATE_FIFO);
+  /* A foreground run holds the state lock from create to start: nobody can
+   * see it "created", and without hooks nothing runs between the two, so the
+   * child may exec right after READY (one hand-off less). */
+  c->no_fifo = c->foreground && !has_hooks(c->cfg->hooks, RR_HOOK_POSTSTART);
+  if (!c->no_fifo) {
+    if (mkfifoat(c->d->fd, RR_STATE_FIFO, 0600) < 0)
+      return rr_fail_errno(err, "create `%s/%s`", c->d->path, RR_STATE_FIFO);
+    /* O_RDWR does not block on a fifo (Linux): the child reads it until start writes */
+    c->fifo_fd = openat(c->d->fd, RR_STATE_FIFO, O_RDWR | O_CLOEXEC);
+    if (c->fifo_fd < 0)
+      return rr_fail_errno(err, "open `%s/%s`", c->d->path, RR_STATE_FIFO);
+  }
   if (c->cg != NULL) {
     if (rr_cgroup_create(c->cg, err) < 0)
       return -1;
@@ -498,6 +505,7 @@ int rr_container_do_create(const struct rr_runtime *rt, const struct rr_create_o
   out->pid = c.pid;
   out->pidfd = steal_fd(c.pidfd);
   out->pty_master = steal_fd(c.pty_master);
+  out->started = c.no_fifo;
   run_free(&c);
   return 0;
 }

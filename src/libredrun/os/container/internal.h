@@ -17,6 +17,7 @@ struct rr_created {
   pid_t pid;
   int pidfd;
   int pty_master; /* foreground run with a terminal and no console socket; else -1 */
+  bool started;   /* no exec fifo (foreground, no hooks): the process runs already */
 };
 
 /* create; foreground: the container stays our child (run), otherwise it

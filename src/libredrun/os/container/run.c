@@ -98,7 +98,7 @@ int rr_container_run(const struct rr_runtime *rt, const struct rr_create_opts *o
     sigprocmask(SIG_BLOCK, &set, &old);
   struct rr_created c;
   int r = rr_container_do_create(rt, o, !detach, &c, err);
-  if (r == 0 && rr_container_do_start(c.d, c.st, c.cfg, err) < 0) {
+  if (r == 0 && !c.started && rr_container_do_start(c.d, c.st, c.cfg, err) < 0) {
     _cleanup_error_ struct rr_error *e = NULL;
     if (rr_container_do_destroy(c.d, c.st, c.cfg, &e) < 0)
       rr_warn("%s", e->msg);
