@@ -394,8 +394,6 @@ static int spawn(struct create_run *c, struct rr_error **err)
   close(c->sync[1]);
   c->sync[1] = -1;
   st->pid = pid;
-  if (rr_proc_stat(pid, &st->start_time, NULL, err) < 0)
-    return -1;
   if (c->cg != NULL && !res.in_cgroup && rr_cgroup_path(c->cg) != NULL &&
       rr_cgroup_enter(c->cg, pid, err) < 0)
     return -1;
@@ -407,6 +405,10 @@ static int spawn(struct create_run *c, struct rr_error **err)
       return -1;
   }
   if (parent_loop(c, err) < 0)
+    return -1;
+  /* only now: a child that failed early may already be gone (and, with
+   * CLONE_PARENT, reaped by our caller), and its error is what to report */
+  if (rr_proc_stat(pid, &st->start_time, NULL, err) < 0)
     return -1;
   /* state first, then the pid file: whoever reads the pid file finds the container */
   if (rr_state_write(c->d, st, err) < 0)
