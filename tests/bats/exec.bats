@@ -32,12 +32,26 @@ teardown() {
 }
 
 @test "exec --detach --pid-file: returns at once, the process is the caller's child in the container's cgroup" {
+	command -v python3 >/dev/null || skip "needs python3"
 	rr run -d -b "$B" "$ID"
-	rr exec --detach --pid-file "$BATS_TEST_TMPDIR/epid" "$ID" sleep 50
-	local epid
-	epid=$(cat "$BATS_TEST_TMPDIR/epid")
-	[ "$(awk '/^PPid:/{print $2}' "/proc/$epid/status")" = "$BASHPID" ]
-	grep -qx "$epid" "/sys/fs/cgroup/unified/$ID/cgroup.procs"
+	# like conmon and the shim, the caller is a child subreaper: once redrun has
+	# written the pid file and exited, the exec'd process is the caller's child
+	run python3 - "$REDRUN" "$RR_ROOT" "$ID" "$BATS_TEST_TMPDIR/epid" <<'EOF'
+import ctypes, os, subprocess, sys
+redrun, root, cid, pidfile = sys.argv[1:]
+ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+subprocess.run([redrun, "--root", root, "exec", "--detach", "--pid-file", pidfile, cid,
+                "sleep", "50"], check=True, stdin=subprocess.DEVNULL,
+               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+pid = int(open(pidfile).read())
+ppid = [l.split()[1] for l in open(f"/proc/{pid}/status") if l.startswith("PPid:")][0]
+print(os.getpid(), ppid)
+EOF
+	[ "$status" -eq 0 ]
+	local caller ppid
+	read -r caller ppid <<<"$output"
+	[ "$ppid" = "$caller" ]
+	grep -qx "$(cat "$BATS_TEST_TMPDIR/epid")" "/sys/fs/cgroup/unified/$ID/cgroup.procs"
 }
 
 @test "exec --process FILE (the shim's and conmon's form), flags in any order" {
