@@ -16,5 +16,5 @@ FUZZ_SECONDS ?= 60
 # Bounded run seeded from the test corpus (tests/data/configs).
 fuzz: tests/fuzz/fuzz_config
 	$(top_srcdir)/tests/fuzz/run-fuzz.sh ./tests/fuzz/fuzz_config $(FUZZ_SECONDS)
-.PHONY: fuzz
 endif
+.PHONY: fuzz

@@ -20,5 +20,5 @@ tests_fuzz_fuzz_redpak_expand_LDADD = librrcore.a $(YAML_LIBS)
 fuzz-redpak: tests/fuzz/fuzz_redpak_yaml tests/fuzz/fuzz_redpak_expand
 	$(top_srcdir)/tests/fuzz/run-fuzz-redpak.sh ./tests/fuzz/fuzz_redpak_yaml $(FUZZ_SECONDS)
 	$(top_srcdir)/tests/fuzz/run-fuzz-redpak.sh ./tests/fuzz/fuzz_redpak_expand $(FUZZ_SECONDS)
-.PHONY: fuzz-redpak
 endif
+.PHONY: fuzz-redpak
