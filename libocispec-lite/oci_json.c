@@ -236,8 +236,8 @@ static int syntax_error(struct rr_error **err, const char *source, const char *d
       col++;
     }
   }
-  return rr_fail(err, RR_ERR_INVALID, 0, "%s: line %zu, column %zu: invalid JSON: %s", source,
-                 line, col, reason);
+  return rr_fail(err, RR_ERR_INVALID, 0, "%s: line %zu, column %zu: invalid JSON: %s", source, line,
+                 col, reason);
 }
 
 /* yajl's own reason, without its trailing period and newline */

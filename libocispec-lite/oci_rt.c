@@ -119,7 +119,7 @@ static void set_int(void *slot, unsigned width, int64_t v)
   int8_t i8 = (int8_t)v;
   int16_t i16 = (int16_t)v;
   int32_t i32 = (int32_t)v;
-  const void *src = width == 1 ? (const void *)&i8
+  const void *src = width == 1   ? (const void *)&i8
                     : width == 2 ? (const void *)&i16
                     : width == 4 ? (const void *)&i32
                                  : (const void *)&v;
@@ -153,7 +153,7 @@ static void set_uint(void *slot, unsigned width, uint64_t v)
   uint8_t u8 = (uint8_t)v;
   uint16_t u16 = (uint16_t)v;
   uint32_t u32 = (uint32_t)v;
-  const void *src = width == 1 ? (const void *)&u8
+  const void *src = width == 1   ? (const void *)&u8
                     : width == 2 ? (const void *)&u16
                     : width == 4 ? (const void *)&u32
                                  : (const void *)&v;

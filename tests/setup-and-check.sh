@@ -13,7 +13,7 @@ mkdir -p "$build" "$build-asan" "$build-fuzz"
 
 echo "== build (-Werror), generated sources up to date, make check"
 (cd "$build" && "$top/configure" --enable-werror >/dev/null && make -j"$(nproc)" >/dev/null &&
-	make check-regen && make check -j1 VERBOSE=1) || { cat "$build"/tests/*/*.log 2>/dev/null | tail -200; exit 1; }
+	make check-regen && make check-format && make check -j1 VERBOSE=1) || { cat "$build"/tests/*/*.log 2>/dev/null | tail -200; exit 1; }
 
 # podman and containerd driving a runtime end to end (tests/engines): runc first,
 # which proves the suite itself on this machine, then the built redrun

@@ -12,8 +12,16 @@
 
 #define RR_DEFAULT_ROOT "/run/redrun"
 
-enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD_CGROUP, OPT_CRIU,
-       OPT_ROOTLESS, OPT_CGROUP_MANAGER };
+enum {
+  OPT_ROOT = 256,
+  OPT_LOG,
+  OPT_LOG_FORMAT,
+  OPT_DEBUG,
+  OPT_SYSTEMD_CGROUP,
+  OPT_CRIU,
+  OPT_ROOTLESS,
+  OPT_CGROUP_MANAGER
+};
 
 static const struct option global_options[] = {
     {"root", required_argument, NULL, OPT_ROOT},

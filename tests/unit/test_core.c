@@ -19,7 +19,8 @@ static void test_error_wrap(void)
   int r = rr_fail_errno(&err, "mount `%s`", "/proc");
   TAP_OK(r == -1 && err != NULL, "rr_fail_errno returns -1 and sets the error");
   rr_wrap(&err, "create `%s`", "c1");
-  TAP_STR_EQ(err->msg, "create `c1`: mount `/proc`: Permission denied", "wrap reads outer to inner");
+  TAP_STR_EQ(err->msg, "create `c1`: mount `/proc`: Permission denied",
+             "wrap reads outer to inner");
   TAP_OK(err->kind == RR_ERR_SYSTEM && err->errnum == EACCES, "kind and errno kept");
   rr_error_free(err);
 }

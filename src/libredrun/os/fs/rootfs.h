@@ -22,9 +22,9 @@
 struct rr_fs_plan;
 
 struct rr_fs_opts {
-  bool no_pivot;          /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
-  bool in_user_ns;        /* devices are bind-mounted from the host instead of mknod */
-  bool terminal;          /* process.terminal: /dev/console will be bound to the pty */
+  bool no_pivot;           /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
+  bool in_user_ns;         /* devices are bind-mounted from the host instead of mknod */
+  bool terminal;           /* process.terminal: /dev/console will be bound to the pty */
   const char *cgroup_path; /* the container's cgroup (absolute, in the cgroup2 fs), may be NULL */
 };
 
@@ -33,8 +33,8 @@ typedef int (*rr_fs_before_pivot_fn)(void *data, struct rr_error **err);
 
 int rr_fs_plan_new(const oci_config *cfg, const char *bundle_dir, const struct rr_fs_opts *opts,
                    struct rr_fs_plan **out, struct rr_error **err) RR_WUR;
-int rr_fs_setup_root(const struct rr_fs_plan *plan, rr_fs_before_pivot_fn before_pivot,
-                     void *data, struct rr_error **err) RR_WUR;
+int rr_fs_setup_root(const struct rr_fs_plan *plan, rr_fs_before_pivot_fn before_pivot, void *data,
+                     struct rr_error **err) RR_WUR;
 /* After rr_fs_setup_root, with the pty slave open: bind it onto /dev/console. */
 int rr_fs_setup_console(int pty_slave_fd, struct rr_error **err) RR_WUR;
 void rr_fs_plan_free(struct rr_fs_plan *plan);
