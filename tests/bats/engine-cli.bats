@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: Apache-2.0
 # The runc command-line behaviours podman/conmon and containerd-shim-runc-v2 rely
-# on, as they call them (ENVIRONMENT.md §8): option syntax, JSON log records,
+# on, as podman 4.3 and containerd 1.6 call them: option syntax, JSON log records,
 # exit codes and the phrases engines match, create returning with the pid file
 # written and the container owned by the caller.
 

@@ -152,12 +152,12 @@ with_seccomp() {
 	[ "$output" = "uname: EACCES" ]
 }
 
-# podman's default profile: the one podman 4.3 sent on this machine kind when
-# present, else the distribution's containers-common profile converted to the
+# podman's default profile: the one podman 4.3 handed to its runtime (a config
+# captured from podman, kept in the parser corpus) when present, else the distribution's containers-common profile converted to the
 # OCI form the way podman does (rules gated on capabilities podman does not
 # grant by default, or on other architectures, are left out).
 podman_profile() {
-	local sample=/work/shared/recipes/engines/samples/podman-4.3-run-d.config.json
+	local sample=$TESTS_SRCDIR/data/configs/good/podman-4.3-run-d.json
 	if [ -r "$sample" ]; then
 		jq -c '.linux.seccomp' "$sample"
 		return

@@ -82,7 +82,7 @@ outer() {
 	export BENCH_INNER=1 BENCH_TMP BENCH_DIR REDRUN REDRUN_STATIC REDRUN_SDEPS ROUNDS RUNS
 	if [ "$fs" = tmpfs ] && [ -d /sys/fs/cgroup/unified ]; then
 		# hybrid host: a private mount namespace with cgroup2 on /sys/fs/cgroup
-		# (ENVIRONMENT.md §3). The host's mounts are untouched.
+		# (crun refuses hybrid hosts). The host's mounts are untouched.
 		say "cgroup view: pure v2 (private mount namespace over a hybrid host)"
 		unshare -m sh -c 'mount --make-rprivate / && mount -t cgroup2 none /sys/fs/cgroup &&
 			exec bash "$0"' "$here/bench.sh"
@@ -125,7 +125,7 @@ make_configs() {
 	jq --arg r "$w/rootfs" "$fix" "$base" >"$w/b-default/config.json"
 	jq --arg r "$w/rootfs" "$fix | $common" "$base" >"$w/b-common/config.json"
 
-	local sc=${SECCOMP_CONFIG:-/work/shared/recipes/engines/samples/podman-4.3-run-d.config.json}
+	local sc=${SECCOMP_CONFIG:-$SRCDIR/tests/data/configs/good/podman-4.3-run-d.json}
 	if [ -r "$sc" ] && jq -e '.linux.seccomp.syscalls | length > 0' "$sc" >/dev/null 2>&1; then
 		jq --slurpfile s "$sc" '.linux.seccomp = $s[0].linux.seccomp' \
 			"$w/b-common/config.json" >"$w/b-seccomp/config.json"
