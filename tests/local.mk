@@ -37,6 +37,7 @@ UNIT_TESTS += tests/unit/test_seccomp
 # container process, and the host end of a seccomp listenerPath.
 check_PROGRAMS += tests/helpers/escape-probe tests/helpers/seccomp-listener tests/helpers/console-socket
 tests_helpers_escape_probe_SOURCES = tests/helpers/escape-probe.c
+tests_helpers_escape_probe_CFLAGS = $(RR_CFLAGS)
 tests_helpers_escape_probe_LDFLAGS = -static
 tests_helpers_seccomp_listener_SOURCES = tests/helpers/seccomp-listener.c
 tests_helpers_console_socket_SOURCES = tests/helpers/console-socket.c

@@ -9,7 +9,7 @@ noinst_PROGRAMS += tests/fuzz/fuzz_config
 tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c \
 	libocispec-lite/oci_types.c libocispec-lite/oci_rt.c libocispec-lite/oci_json.c
 tests_fuzz_fuzz_config_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
-tests_fuzz_fuzz_config_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_config_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_config_LDADD = librrcore.a $(YAJL_LIBS) $(JSONC_LIBS)
 
 FUZZ_SECONDS ?= 60

@@ -8,7 +8,7 @@
 
 #include "libredrun/core/error.h"
 
-static char *format_alloc(const char *fmt, va_list ap)
+RR_PRINTF(1, 0) static char *format_alloc(const char *fmt, va_list ap)
 {
   char *s = NULL;
   if (vasprintf(&s, fmt, ap) < 0)
