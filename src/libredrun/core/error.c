@@ -43,6 +43,7 @@ int rr_fail(struct rr_error **err, enum rr_error_kind kind, int errnum, const ch
   return -1;
 }
 
+RR_PRINTF(3, 0)
 static int vfail_errnum(struct rr_error **err, int errnum, const char *fmt, va_list ap)
 {
   char *head = format_alloc(fmt, ap);
