@@ -53,6 +53,12 @@ int rr_term_become_console(int slave, const oci_console_size *size, struct rr_er
                          .ws_col = (unsigned short)size->width};
     if (ioctl(slave, TIOCSWINSZ, &ws) < 0)
       return rr_fail_errno(err, "config.json: .process.consoleSize");
+  } else {
+    /* a foreground run relays the caller's terminal: give the pty its size
+     * now, before the process can exec and read it (no-op on a non-tty stdin) */
+    struct winsize ws;
+    if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+      ioctl(slave, TIOCSWINSZ, &ws);
   }
   for (int fd = 0; fd < 3; fd++)
     if (dup2(slave, fd) < 0)
