@@ -46,6 +46,28 @@ static inline int rr_cmd_bad_flag(char **argv, struct rr_error **err)
                  argv[optind - 1]);
 }
 
+/* Commands whose only argument is the container id (start, state, pause,
+ * resume): sets *id, or leaves it NULL after printing `usage` for --help
+ * (usage NULL: no --help flag). Returns -1 with *err on bad flags or arguments. */
+static inline int rr_cmd_id_only(int argc, char **argv, const char *usage, const char **id,
+                                 struct rr_error **err)
+{
+  static const struct option help_options[] = {{"help", no_argument, NULL, 'h'},
+                                               {NULL, 0, NULL, 0}};
+  *id = NULL;
+  opterr = 0;
+  int opt =
+      getopt_long(argc, argv, usage ? "h" : "", usage ? help_options : help_options + 1, NULL);
+  if (opt == 'h' && usage != NULL)
+    return rr_cmd_help(usage);
+  if (opt != -1)
+    return rr_cmd_bad_flag(argv, err);
+  if (rr_cmd_nargs(argc, argv, 1, 1, "the container id", err) < 0)
+    return -1;
+  *id = argv[optind];
+  return 0;
+}
+
 /* Flags shared by create and run (run adds --detach and --keep). */
 enum {
   RR_OPT_PID_FILE = 256,

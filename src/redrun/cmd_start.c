@@ -3,20 +3,13 @@
 
 #include "redrun/cmd_common.h"
 
-static const char usage[] = "usage: redrun start ID\n";
-
-static const struct option start_options[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-
 int rr_cmd_start(int argc, char **argv, const struct rr_global *g, struct rr_error **err)
 {
-  opterr = 0;
-  int opt = getopt_long(argc, argv, "h", start_options, NULL);
-  if (opt == 'h')
-    return rr_cmd_help(usage);
-  if (opt != -1)
-    return rr_cmd_bad_flag(argv, err), 1;
-  if (rr_cmd_nargs(argc, argv, 1, 1, "the container id", err) < 0)
+  const char *id;
+  if (rr_cmd_id_only(argc, argv, "usage: redrun start ID\n", &id, err) < 0)
     return 1;
+  if (id == NULL)
+    return 0;
   struct rr_runtime rt = rr_cmd_runtime(g);
-  return rr_container_start(&rt, argv[optind], err) < 0 ? 1 : 0;
+  return rr_container_start(&rt, id, err) < 0 ? 1 : 0;
 }
