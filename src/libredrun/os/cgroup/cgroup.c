@@ -69,6 +69,21 @@ int rr_cg_write_file(int dirfd, const char *file, const char *value, struct rr_e
   return 0;
 }
 
+bool rr_cg_keyed_value(const char *text, const char *key, uint64_t *out)
+{
+  size_t kl = strlen(key);
+  for (const char *p = text; p && *p;) {
+    if (strncmp(p, key, kl) == 0 && p[kl] == ' ') {
+      *out = strtoull(p + kl + 1, NULL, 10);
+      return true;
+    }
+    p = strchr(p, '\n');
+    if (p)
+      p++;
+  }
+  return false;
+}
+
 char *rr_cg_read_file(int dirfd, const char *file)
 {
   _cleanup_close_ int fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC);

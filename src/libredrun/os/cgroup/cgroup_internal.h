@@ -84,6 +84,8 @@ int rr_cg_devices_attach(int cgfd, const struct rr_cg_dev_rule *rules, size_t n,
 /* Small file helpers relative to a cgroup directory fd. */
 int rr_cg_write_file(int dirfd, const char *file, const char *value, struct rr_error **err) RR_WUR;
 /* Read a whole (small) file, NUL-terminated; NULL with errno set on failure. */
+/* Value of `key` in a flat keyed file ("key value" lines: cgroup.events, cpu.stat...). */
+bool rr_cg_keyed_value(const char *text, const char *key, uint64_t *out);
 char *rr_cg_read_file(int dirfd, const char *file);
 
 /* The cgroup2 mount redrun uses ("/sys/fs/cgroup" or "/sys/fs/cgroup/unified"),

@@ -30,22 +30,6 @@ static long long now_ms(void)
   return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Value of `key` in a flat keyed file (cgroup.events, memory.events). */
-static bool keyed_value(const char *text, const char *key, unsigned long long *out)
-{
-  size_t kl = strlen(key);
-  for (const char *p = text; p && *p;) {
-    if (strncmp(p, key, kl) == 0 && p[kl] == ' ') {
-      *out = strtoull(p + kl + 1, NULL, 10);
-      return true;
-    }
-    p = strchr(p, '\n');
-    if (p)
-      p++;
-  }
-  return false;
-}
-
 /* Wait until cgroup.events shows `key` == want. The kernel signals changes of
  * that file with POLLPRI, so no busy loop; a timeout guards lost wakeups. */
 static int wait_event(int dirfd, const char *key, unsigned long long want, const char *path,
@@ -61,8 +45,8 @@ static int wait_event(int dirfd, const char *key, unsigned long long want, const
     if (n < 0)
       return rr_fail_errno(err, "cgroup `%s`: read `cgroup.events`", path);
     buf[n] = '\0';
-    unsigned long long v;
-    if (keyed_value(buf, key, &v) && v == want)
+    uint64_t v;
+    if (rr_cg_keyed_value(buf, key, &v) && v == want)
       return 0;
     long long left = deadline - now_ms();
     if (left <= 0)
@@ -235,8 +219,8 @@ int rr_cgroup_destroy(const char *path, struct rr_error **err)
     return rr_fail_errno(err, "open cgroup `%s`", path);
   }
   _cleanup_free_ char *events = rr_cg_read_file(fd, "cgroup.events");
-  unsigned long long populated = 1;
-  if (events && keyed_value(events, "populated", &populated) && populated) {
+  uint64_t populated = 1;
+  if (events && rr_cg_keyed_value(events, "populated", &populated) && populated) {
     bool frozen = false;
     if (rr_cgroup_kill_all(path, SIGKILL, err) < 0)
       return -1;

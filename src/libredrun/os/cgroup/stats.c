@@ -23,22 +23,6 @@ static json_object *u64(uint64_t v)
   return json_object_new_uint64(v);
 }
 
-/* "key value" lines into a callback-free lookup */
-static bool kv_get(const char *text, const char *key, uint64_t *out)
-{
-  size_t kl = strlen(key);
-  for (const char *p = text; p && *p;) {
-    if (strncmp(p, key, kl) == 0 && p[kl] == ' ') {
-      *out = strtoull(p + kl + 1, NULL, 10);
-      return true;
-    }
-    p = strchr(p, '\n');
-    if (p)
-      p++;
-  }
-  return false;
-}
-
 /* single number file; "max" reads as UINT64_MAX */
 static bool read_u64(int fd, const char *file, uint64_t *out)
 {
@@ -60,15 +44,17 @@ static json_object *cpu_stats(int fd)
   _cleanup_free_ char *st = rr_cg_read_file(fd, "cpu.stat");
   uint64_t v;
   /* v2 counts microseconds, runc reports nanoseconds */
-  if (st && kv_get(st, "usage_usec", &v))
+  if (st && rr_cg_keyed_value(st, "usage_usec", &v))
     json_object_object_add(usage, "total", u64(v * 1000));
-  json_object_object_add(usage, "kernel", u64(st && kv_get(st, "system_usec", &v) ? v * 1000 : 0));
-  json_object_object_add(usage, "user", u64(st && kv_get(st, "user_usec", &v) ? v * 1000 : 0));
-  if (st && kv_get(st, "nr_periods", &v))
+  json_object_object_add(usage, "kernel",
+                         u64(st && rr_cg_keyed_value(st, "system_usec", &v) ? v * 1000 : 0));
+  json_object_object_add(usage, "user",
+                         u64(st && rr_cg_keyed_value(st, "user_usec", &v) ? v * 1000 : 0));
+  if (st && rr_cg_keyed_value(st, "nr_periods", &v))
     json_object_object_add(thr, "periods", u64(v));
-  if (st && kv_get(st, "nr_throttled", &v))
+  if (st && rr_cg_keyed_value(st, "nr_throttled", &v))
     json_object_object_add(thr, "throttledPeriods", u64(v));
-  if (st && kv_get(st, "throttled_usec", &v))
+  if (st && rr_cg_keyed_value(st, "throttled_usec", &v))
     json_object_object_add(thr, "throttledTime", u64(v * 1000));
   json_object_object_add(cpu, "usage", usage);
   json_object_object_add(cpu, "throttling", thr);
@@ -99,9 +85,9 @@ static json_object *memory_stats(int fd)
   _cleanup_free_ char *events = rr_cg_read_file(fd, "memory.events");
   uint64_t hits = 0;
   if (events)
-    (void)kv_get(events, "max", &hits);
+    (void)rr_cg_keyed_value(events, "max", &hits);
   _cleanup_free_ char *st = rr_cg_read_file(fd, "memory.stat");
-  if (st && kv_get(st, "file", &v))
+  if (st && rr_cg_keyed_value(st, "file", &v))
     json_object_object_add(mem, "cache", u64(v));
   json_object_object_add(mem, "usage", mem_entry(limit, cur, peak, hits));
   if (swap) {
@@ -124,7 +110,7 @@ static json_object *memory_stats(int fd)
   json_object *ev = json_object_new_object();
   static const char *const keys[] = {"low", "high", "max", "oom", "oom_kill", "oom_group_kill"};
   for (size_t i = 0; events && i < RR_ARRAY_SIZE(keys); i++)
-    if (kv_get(events, keys[i], &v))
+    if (rr_cg_keyed_value(events, keys[i], &v))
       json_object_object_add(ev, keys[i], u64(v));
   json_object_object_add(mem, "events", ev);
   return mem;
@@ -213,7 +199,7 @@ static json_object *hugetlb_stats(int fd)
     uint64_t cur = 0, fail = 0;
     (void)read_u64(fd, n, &cur);
     if (evs)
-      (void)kv_get(evs, "max", &fail);
+      (void)rr_cg_keyed_value(evs, "max", &fail);
     json_object *o = json_object_new_object();
     json_object_object_add(o, "usage", u64(cur));
     json_object_object_add(o, "failcnt", u64(fail));
