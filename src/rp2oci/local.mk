@@ -17,6 +17,7 @@ librp2oci_a_SOURCES = \
 	src/rp2oci/merge.c \
 	src/rp2oci/exports.c \
 	src/rp2oci/cgroups.c \
+	src/rp2oci/seccomp.c \
 	src/rp2oci/to_oci.c \
 	src/rp2oci/bundle.c
 rp2oci_SOURCES = \

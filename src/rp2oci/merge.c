@@ -427,7 +427,8 @@ int rp_merge(struct rp_arena *a, const struct rp_chain *chain, struct rp_expand_
   if (merge_plain(&c, m, err) < 0 || merge_share(&c, m, err) < 0 ||
       merge_pathlist(&c, offsetof(struct rp_tags, path), &m->path, err) < 0 ||
       merge_pathlist(&c, offsetof(struct rp_tags, ldpath), &m->ldpath, err) < 0 ||
-      merge_exports(&c, m, err) < 0 || merge_environ(&c, m, err) < 0 || merge_caps(&c, m, err) < 0)
+      merge_exports(&c, m, err) < 0 || merge_environ(&c, m, err) < 0 ||
+      merge_caps(&c, m, err) < 0 || rp_seccomp_merge(a, c.walk, c.nwalk, m, err) < 0)
     return -1;
   qsort(m->exports, m->nexports, sizeof(*m->exports), cmp_export);
   for (size_t i = 0; i < c.nwalk; i++)

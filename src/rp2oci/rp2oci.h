@@ -146,11 +146,38 @@ struct rp_export {
   char *mount, *path, *info, *warn;
 };
 
+/* The `seccomp` section (rp2oci's extension, docs/rp2oci.md): OCI
+ * linux.seccomp spelled in YAML. Numbers stay text until rp_seccomp_build()
+ * reads them, so that absent and 0 differ. */
+struct rp_sc_arg {
+  int line;
+  char *index, *value, *value_two, *op;
+};
+
+struct rp_sc_rule {
+  int line;
+  char **names;
+  size_t nnames;
+  char *action, *errno_ret, *info;
+  struct rp_sc_arg *args;
+  size_t nargs;
+};
+
+struct rp_seccomp {
+  int line;
+  char *default_action, *default_errno_ret, *info;
+  char **arches, **flags;
+  size_t narches, nflags;
+  struct rp_sc_rule *syscalls;
+  size_t nsyscalls;
+};
+
 struct rp_config {
   int line;
   const char *file; /* as reported in errors */
   struct rp_header *headers;
   struct rp_tags *config;
+  struct rp_seccomp *seccomp;
   struct rp_env *environ;
   size_t nenviron;
   struct rp_export *exports;
@@ -296,12 +323,30 @@ struct rp_merged {
   struct rp_mcap *caps;
   size_t ncaps;
   bool any_cgroups;
+  /* the section that applies (rp_seccomp_merge), NULL: no filter */
+  const struct rp_seccomp *seccomp;
+  const struct rp_config *seccomp_conf;
   /* identity (§6.4), decimal text used for $UID/$GID */
   unsigned uid, gid;
 };
 
 int rp_merge(struct rp_arena *a, const struct rp_chain *chain, struct rp_expand_env *xenv,
              struct rp_merged *m, struct rr_error **err) RR_WUR;
+
+/* ---- seccomp (seccomp.c) ------------------------------------------------ */
+
+struct oci_seccomp;
+
+/* One section -> a malloc'd OCI linux.seccomp, names mapped through the
+ * runtime's tables and checked by its validator; errors name file:line.
+ * `canon` (may be NULL) receives a canonical text of the result, equal for
+ * two sections exactly when they mean the same filter. */
+struct oci_seccomp *rp_seccomp_build(struct rp_arena *a, const struct rp_seccomp *s,
+                                     const char *file, char **canon, struct rr_error **err);
+
+/* Pick the section that applies to the chain (docs/rp2oci.md "Seccomp"). */
+int rp_seccomp_merge(struct rp_arena *a, const struct rp_walk *walk, size_t nwalk,
+                     struct rp_merged *m, struct rr_error **err) RR_WUR;
 
 /* ---- plan (exports -> mounts, files, symlinks, locks) ------------------- */
 

@@ -166,11 +166,48 @@ static const struct rp_field header_fields[] = {
 };
 static const struct rp_schema header_schema = {sizeof(struct rp_header), header_fields};
 
+#define FSS(k, fl, s, m, cnt)                                                                      \
+  {                                                                                                \
+    .key = (k), .type = RP_F_STRSEQ, .flags = (fl), .off = offsetof(s, m),                         \
+    .count_off = offsetof(s, cnt)                                                                  \
+  }
+
+static const struct rp_field sc_arg_fields[] = {
+    F("index", RP_F_STR, REQ, struct rp_sc_arg, index),
+    F("value", RP_F_STR, REQ, struct rp_sc_arg, value),
+    F("valueTwo", RP_F_STR, 0, struct rp_sc_arg, value_two),
+    F("op", RP_F_STR, REQ, struct rp_sc_arg, op),
+    FEND,
+};
+static const struct rp_schema sc_arg_schema = {sizeof(struct rp_sc_arg), sc_arg_fields};
+
+static const struct rp_field sc_rule_fields[] = {
+    FSS("names", REQ, struct rp_sc_rule, names, nnames),
+    F("action", RP_F_STR, REQ, struct rp_sc_rule, action),
+    F("errnoRet", RP_F_STR, 0, struct rp_sc_rule, errno_ret),
+    FS("args", 0, struct rp_sc_rule, args, nargs, &sc_arg_schema),
+    F("info", RP_F_STR, 0, struct rp_sc_rule, info),
+    FEND,
+};
+static const struct rp_schema sc_rule_schema = {sizeof(struct rp_sc_rule), sc_rule_fields};
+
+static const struct rp_field seccomp_fields[] = {
+    F("defaultAction", RP_F_STR, REQ, struct rp_seccomp, default_action),
+    F("defaultErrnoRet", RP_F_STR, 0, struct rp_seccomp, default_errno_ret),
+    FSS("architectures", 0, struct rp_seccomp, arches, narches),
+    FSS("flags", 0, struct rp_seccomp, flags, nflags),
+    FS("syscalls", 0, struct rp_seccomp, syscalls, nsyscalls, &sc_rule_schema),
+    F("info", RP_F_STR, 0, struct rp_seccomp, info),
+    FEND,
+};
+static const struct rp_schema seccomp_schema = {sizeof(struct rp_seccomp), seccomp_fields};
+
 static const struct rp_field config_fields[] = {
     FM("headers", REQ, struct rp_config, headers, &header_schema),
     FS("exports", 0, struct rp_config, exports, nexports, &export_schema),
     FS("environ", 0, struct rp_config, environ, nenviron, &env_schema),
     FM("config", 0, struct rp_config, config, &tag_schema),
+    FM("seccomp", 0, struct rp_config, seccomp, &seccomp_schema),
     FEND,
 };
 const struct rp_schema rp_config_schema = {sizeof(struct rp_config), config_fields};

@@ -16,6 +16,7 @@ enum rp_ftype {
   RP_F_IGNORE, /* accepted, any shape, dropped */
   RP_F_MAP,    /* pointer to a `sub` struct */
   RP_F_SEQ,    /* array of `sub` structs at off, size_t count at count_off */
+  RP_F_STRSEQ, /* char **: a sequence of scalars, size_t count at count_off */
 };
 
 #define RP_F_REQUIRED 1u

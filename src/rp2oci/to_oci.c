@@ -412,6 +412,13 @@ int rp_to_oci(struct rp_arena *a, const struct rp_merged *m, const struct rp_pla
     cfg->linux->uid_mappings_present = cfg->linux->gid_mappings_present = true;
   }
   set_devices(cfg->linux, plan);
+  if (m->seccomp != NULL) {
+    cfg->linux->seccomp = rp_seccomp_build(a, m->seccomp, m->seccomp_conf->file, NULL, err);
+    if (cfg->linux->seccomp == NULL) {
+      oci_config_free(cfg);
+      return -1;
+    }
+  }
   set_annotations(a, cfg, m, plan, o);
   if (rp_cgroups_to_oci(a, m, xenv, cfg, err) < 0) {
     oci_config_free(cfg);

@@ -287,6 +287,24 @@ static int decode_value(struct yparse *p, const struct rp_field *f, const struct
     *(size_t *)((char *)out + f->count_off) = y->n;
     return 0;
   }
+  if (f->type == RP_F_STRSEQ) {
+    if (expect_container(p, y, Y_SEQ, path, err) < 0)
+      return -1;
+    if (y->n == 0)
+      return yfail(err, p->file, y->line, "%s: empty section", path);
+    p->budget += y->n;
+    if (p->budget > YDECODE_MAX)
+      return yfail(err, p->file, y->line, "document too large once its aliases are expanded");
+    char **v = rp_alloc(p->a, y->n * sizeof(*v));
+    for (size_t i = 0; i < y->n; i++) {
+      if (y->kids[i]->type != Y_SCALAR)
+        return yfail(err, p->file, y->kids[i]->line, "%s[%zu]: expected a scalar", path, i);
+      v[i] = rp_strdup(p->a, y->kids[i]->val);
+    }
+    *(char ***)slot = v;
+    *(size_t *)((char *)out + f->count_off) = y->n;
+    return 0;
+  }
   if (y->type != Y_SCALAR)
     return yfail(err, p->file, y->line, "%s: expected a scalar", path);
   const char *v = y->val;

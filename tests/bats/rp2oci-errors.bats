@@ -264,6 +264,80 @@ fails() {
 	[ ! -e "$B/config.json" ]
 }
 
+@test "errors: seccomp section (names through the runtime's tables, numbers, shape)" {
+	sc() {
+		node "$T/n" n <<-EOF
+		seccomp:
+		  defaultAction: allow
+		  syscalls:
+		    - {$1}
+		EOF
+	}
+	f=$T/n/etc/redpak.yaml
+	sc 'names: [mkdir], action: deny'
+	fails "$f:6: seccomp.syscalls[0].action: unknown action \`deny\`" --redpath "$T/n"
+	sc 'names: [mkdir], action: errno, errnoRet: EPERM'
+	fails "$f:6: seccomp.syscalls[0].errnoRet: \`EPERM\` is not a non-negative integer" --redpath "$T/n"
+	sc 'names: [mkdir], action: errno, errnoRet: 4096'
+	fails "$f:6: seccomp.syscalls[0].errnoRet: 4096 is out of range (0-4095)" --redpath "$T/n"
+	sc 'names: [mkdir], action: allow, errnoRet: 1'
+	fails "$f:6: seccomp.syscalls[0].errnoRet: only valid with the Errno or Trace action, not \`allow\`" --redpath "$T/n"
+	sc 'names: [mkdir], action: errno, args: [{index: 0, value: 1, op: like}]'
+	fails "$f:6: seccomp.syscalls[0].args[0].op: unknown operator \`like\`" --redpath "$T/n"
+	sc 'names: [mkdir], action: errno, args: [{index: 0, value: 1x, op: eq}]'
+	fails "$f:6: seccomp.syscalls[0].args[0].value: \`1x\` is not a non-negative integer" --redpath "$T/n"
+	sc 'names: [mkdir], action: errno, args: [{index: 6, value: 1, op: eq}]'
+	fails "$f:6: seccomp.syscalls[0].args[0].index: 6 is out of range (0-5)" --redpath "$T/n"
+	sc 'names: [mkdir], action: errno, args: [{index: 0, op: eq}]'
+	fails "$f:6: missing key \`seccomp.syscalls[0].args[0].value\`" --redpath "$T/n"
+	sc 'names: [MkDir], action: errno'
+	fails "$f:6: seccomp.syscalls[0].names[0]: invalid syscall name \`MkDir\`" --redpath "$T/n"
+	sc 'names: mkdir, action: errno'
+	fails "$f:6: seccomp.syscalls[0].names: expected a sequence" --redpath "$T/n"
+	sc 'names: [mkdir], action: notify'
+	fails "$f:6: seccomp.syscalls[0].action: \`notify\` is not supported (a node cannot name a seccomp agent)" --redpath "$T/n"
+	sc 'names: [mkdir], action: errno, errno: 1'
+	fails "$f:6: unknown key \`seccomp.syscalls[0].errno\`" --redpath "$T/n"
+	node "$T/n" n <<-'EOF'
+	seccomp:
+	  defaultAction: allow
+	  architectures: [x86_64, vax]
+	EOF
+	fails "$f:4: seccomp.architectures[1]: unknown architecture \`vax\`" --redpath "$T/n"
+	node "$T/n" n <<-'EOF'
+	seccomp:
+	  defaultAction: allow
+	  flags: [tsync, fast]
+	EOF
+	fails "$f:4: seccomp.flags[1]: unknown flag \`fast\`" --redpath "$T/n"
+	node "$T/n" n <<-'EOF'
+	seccomp:
+	  syscalls:
+	    - {names: [mkdir], action: errno}
+	EOF
+	fails "$f:4: missing key \`seccomp.defaultAction\`" --redpath "$T/n"
+}
+
+@test "errors: a node may not replace its ancestor's seccomp filter" {
+	node "$T/p" p <<-'EOF'
+	seccomp:
+	  defaultAction: allow
+	  syscalls:
+	    - {names: [mount], action: errno, errnoRet: 1}
+	EOF
+	node "$T/p/c" c <<-'EOF'
+	seccomp:
+	  defaultAction: allow
+	EOF
+	fails "$T/p/c/etc/redpak.yaml:4: seccomp: differs from the section of ancestor $T/p/etc/redpak.yaml:4 (a node may not replace its ancestors' filter)" --redpath "$T/p/c"
+	# an ancestor's section is checked even where the leaf's would apply
+	node "$T/p" p <<-'EOF'
+	seccomp:
+	  defaultAction: nope
+	EOF
+	fails "$T/p/etc/redpak.yaml:4: seccomp.defaultAction: unknown action \`nope\`" --redpath "$T/p/c"
+}
+
 @test "Internal export snapshots an fd open in rp2oci" {
 	node "$T/n" n <<-'EOF'
 	exports:

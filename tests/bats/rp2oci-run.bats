@@ -160,3 +160,38 @@ check_ns() {
 	[ "$(jq -r '.annotations["bzh.redpesk.redpak.new-session"]' "$B/config.json")" = true ]
 	[ "$output" = "1 1" ]
 }
+
+# A node's seccomp section reaches the kernel: the denied calls fail with the
+# configured errno inside the container, everything else works.
+@test "run: seccomp section: denied syscalls fail with errnoRet inside the node" {
+	requires busybox
+	mkdir -p "$T/n/etc" "$T/root/bin"
+	cp "$(command -v busybox)" "$T/root/bin/busybox"
+	for a in sh mkdir touch ls; do ln -s busybox "$T/root/bin/$a"; done
+	printf 'realpath: /n\ntimestamp: 1\nstate: Enable\n' >"$T/n/.rednode.yaml"
+	# errno 28 (ENOSPC) cannot come from anything but the filter on a tmpfs
+	cat >"$T/n/etc/redpak.yaml" <<-'EOF'
+	headers: {alias: n}
+	exports:
+	  - {mode: Tmpfs, mount: /tmp}
+	  - {mode: Procfs, mount: /proc}
+	seccomp:
+	  defaultAction: Allow
+	  syscalls:
+	    - names: [mkdir, mkdirat]
+	      action: Errno
+	      errnoRet: 28
+	EOF
+	rm -rf "$B"
+	rp2oci_env "$RP2OCI" --redpath "$T/n" --bundle "$B" --rootfs "$T/root" -- \
+		/bin/sh -c 'touch /tmp/f && echo touched; mkdir /tmp/d 2>&1; echo "rc=$?"; ls /tmp; grep ^Seccomp: /proc/self/status'
+	[ "$(jq -c .linux.seccomp.syscalls "$B/config.json")" = '[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":28}]' ]
+	run rr run -b "$B" rp1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "touched
+mkdir: can't create directory '/tmp/d': No space left on device
+rc=1
+f
+Seccomp:	2" ]
+}

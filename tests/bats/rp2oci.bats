@@ -98,6 +98,22 @@ golden() {
 	golden pair-unset-cannot-cancel
 }
 
+@test "golden: pair-seccomp-admin-admin-mode" {
+	golden pair-seccomp-admin-admin-mode
+}
+
+@test "golden: pair-seccomp-admin-normal-mode" {
+	golden pair-seccomp-admin-normal-mode
+}
+
+@test "golden: pair-seccomp-inherit" {
+	golden pair-seccomp-inherit
+}
+
+@test "golden: pair-seccomp-parent-only" {
+	golden pair-seccomp-parent-only
+}
+
 @test "golden: single-caps" {
 	golden single-caps
 }
@@ -144,6 +160,10 @@ golden() {
 
 @test "golden: single-minimal" {
 	golden single-minimal
+}
+
+@test "golden: single-seccomp" {
+	golden single-seccomp
 }
 
 @test "golden: single-share-all-enabled" {

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "oci_types.h"
 #include "rp2oci/rp2oci.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -25,6 +26,16 @@ static void one(const struct rp_schema *schema, const uint8_t *data, size_t size
     c->file = "fuzz.yaml";
     if (rp_config_check(c, &err) < 0 && (err == NULL || err->kind != RR_ERR_INVALID))
       abort();
+    /* the seccomp section goes through the runtime's tables and validator */
+    if (err == NULL && c->seccomp != NULL) {
+      char *canon = NULL;
+      struct oci_seccomp *s = rp_seccomp_build(&a, c->seccomp, c->file, &canon, &err);
+      if (s == NULL && (err == NULL || err->kind != RR_ERR_INVALID))
+        abort();
+      if (s != NULL && canon == NULL)
+        abort();
+      oci_seccomp_free(s);
+    }
   }
   rr_error_free(err);
   rp_arena_release(&a);
