@@ -33,6 +33,11 @@ tests_unit_test_seccomp_SOURCES = tests/unit/test_seccomp.c tests/unit/tap.h
 tests_unit_test_seccomp_LDADD = librros.a $(UNIT_LDADD) $(SECCOMP_LIBS)
 UNIT_TESTS += tests/unit/test_seccomp
 
+check_PROGRAMS += tests/unit/test_seccomp_bpf
+tests_unit_test_seccomp_bpf_SOURCES = tests/unit/test_seccomp_bpf.c tests/unit/tap.h
+tests_unit_test_seccomp_bpf_LDADD = librros.a $(UNIT_LDADD) $(SECCOMP_LIBS)
+UNIT_TESTS += tests/unit/test_seccomp_bpf
+
 # Helpers of the security/seccomp bats tests: a static probe that runs as the
 # container process, and the host end of a seccomp listenerPath.
 check_PROGRAMS += tests/helpers/escape-probe tests/helpers/seccomp-listener tests/helpers/console-socket

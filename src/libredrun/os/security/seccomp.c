@@ -27,8 +27,9 @@
 #define SECCOMP_FILTER_FLAG_TSYNC_ESRCH (1UL << 4)
 #endif
 
-/* Bump when the way a section is compiled changes: old cache entries then miss. */
-#define RR_SECCOMP_COMPILER_VERSION 1
+/* Bump when the way a section is compiled changes: old cache entries then miss.
+ * 2: libseccomp's binary tree (RR_SECCOMP_OPTIMIZE) instead of its linear list. */
+#define RR_SECCOMP_COMPILER_VERSION 2
 
 static void buf_add(struct rr_buf *b, const void *p, size_t n)
 {
@@ -221,15 +222,20 @@ static int export_bpf(scmp_filter_ctx ctx, struct sock_filter **insns, size_t *n
   return 0;
 }
 
-static int compile(const oci_seccomp *s, struct sock_filter **insns, size_t *n,
-                   struct rr_error **err)
+int rr_seccomp_compile(const oci_seccomp *s, int optimize, struct sock_filter **insns, size_t *n,
+                       struct rr_error **err)
 {
   const struct rr_scmp_action *def = rr_scmp_action_by_name(s->default_action);
   uint32_t def_act = action_value(def, s->default_errno_ret_present, s->default_errno_ret);
   scmp_filter_ctx ctx = seccomp_init(def_act);
   if (ctx == NULL)
     return rr_fail(err, RR_ERR_SYSTEM, 0, "seccomp: cannot initialize libseccomp");
-  int r = -1;
+  /* Same verdicts, different shape: a libseccomp that cannot build the tree
+   * gives the list, which is only slower to load. */
+  int r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, (uint32_t)optimize);
+  if (r < 0)
+    rr_debug("seccomp: libseccomp optimize level %d: %s", optimize, strerror(-r));
+  r = -1;
   if (add_archs(ctx, s, err) == 0 && add_rules(ctx, s, def_act, err) == 0)
     r = export_bpf(ctx, insns, n, err);
   seccomp_release(ctx);
@@ -279,7 +285,7 @@ int rr_seccomp_prepare(const oci_seccomp *s, struct rr_seccomp **out, struct rr_
   canonical_key(s, &key);
   if (rr_seccomp_cache_load(&key, &sc->insns, &sc->n_insns)) {
     sc->cache_hit = true;
-  } else if (compile(s, &sc->insns, &sc->n_insns, err) < 0) {
+  } else if (rr_seccomp_compile(s, RR_SECCOMP_OPTIMIZE, &sc->insns, &sc->n_insns, err) < 0) {
     free(key.data);
     rr_seccomp_free(sc);
     return -1;

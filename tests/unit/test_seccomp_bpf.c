@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* seccomp: the program redrun loads (libseccomp's binary tree) gives the same
+ * verdict as libseccomp's plain list for every input that matters, checked
+ * with a classic BPF interpreter over all syscall numbers of the native, the
+ * compat and an unknown architecture, and over argument values around every
+ * value the rules compare with. Needs no root and loads nothing. */
+#include "config.h"
+
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libredrun/core/util.h"
+#include "libredrun/os/security/seccomp_internal.h"
+#include "oci_types.h"
+#include "tests/unit/tap.h"
+
+struct verdict {
+  uint32_t ret;
+  bool read_args; /* the run loaded .args[] or .instruction_pointer */
+  bool ok;        /* the program ran to a return */
+};
+
+/* The classic BPF subset the kernel accepts for seccomp. */
+static struct verdict bpf_run(const struct sock_filter *f, size_t n, const struct seccomp_data *d)
+{
+  struct verdict v = {0};
+  uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = {0};
+  for (size_t pc = 0; pc < n; pc++) {
+    const struct sock_filter *i = &f[pc];
+    uint32_t src = BPF_SRC(i->code) == BPF_X ? x : i->k;
+    switch (BPF_CLASS(i->code)) {
+    case BPF_LD:
+    case BPF_LDX: {
+      uint32_t val;
+      if (BPF_MODE(i->code) == BPF_IMM) {
+        val = i->k;
+      } else if (BPF_MODE(i->code) == BPF_MEM && i->k < BPF_MEMWORDS) {
+        val = mem[i->k];
+      } else if (BPF_CLASS(i->code) == BPF_LD && BPF_MODE(i->code) == BPF_ABS &&
+                 BPF_SIZE(i->code) == BPF_W && i->k % 4 == 0 && i->k <= sizeof(*d) - 4) {
+        memcpy(&val, (const unsigned char *)d + i->k, 4);
+        v.read_args |= i->k >= offsetof(struct seccomp_data, instruction_pointer);
+      } else {
+        return v;
+      }
+      if (BPF_CLASS(i->code) == BPF_LD)
+        a = val;
+      else
+        x = val;
+      break;
+    }
+    case BPF_ST:
+    case BPF_STX:
+      if (i->k >= BPF_MEMWORDS)
+        return v;
+      mem[i->k] = BPF_CLASS(i->code) == BPF_ST ? a : x;
+      break;
+    case BPF_ALU:
+      switch (BPF_OP(i->code)) {
+      case BPF_ADD:
+        a += src;
+        break;
+      case BPF_SUB:
+        a -= src;
+        break;
+      case BPF_MUL:
+        a *= src;
+        break;
+      case BPF_OR:
+        a |= src;
+        break;
+      case BPF_AND:
+        a &= src;
+        break;
+      case BPF_XOR:
+        a ^= src;
+        break;
+      case BPF_NEG:
+        a = -a;
+        break;
+      case BPF_DIV:
+      case BPF_MOD:
+        if (src == 0)
+          return v;
+        a = BPF_OP(i->code) == BPF_DIV ? a / src : a % src;
+        break;
+      case BPF_LSH:
+      case BPF_RSH:
+        if (src >= 32)
+          return v;
+        a = BPF_OP(i->code) == BPF_LSH ? a << src : a >> src;
+        break;
+      default:
+        return v;
+      }
+      break;
+    case BPF_JMP: {
+      bool t;
+      switch (BPF_OP(i->code)) {
+      case BPF_JA:
+        pc += i->k;
+        continue;
+      case BPF_JEQ:
+        t = a == src;
+        break;
+      case BPF_JGT:
+        t = a > src;
+        break;
+      case BPF_JGE:
+        t = a >= src;
+        break;
+      case BPF_JSET:
+        t = (a & src) != 0;
+        break;
+      default:
+        return v;
+      }
+      pc += t ? i->jt : i->jf;
+      break;
+    }
+    case BPF_RET:
+      v.ret = BPF_RVAL(i->code) == BPF_A ? a : i->k;
+      v.ok = true;
+      return v;
+    case BPF_MISC:
+      if (BPF_MISCOP(i->code) == BPF_TAX)
+        x = a;
+      else
+        a = x;
+      break;
+    default:
+      return v;
+    }
+  }
+  return v; /* fell off the end: the kernel's checker refuses such a program */
+}
+
+struct progs {
+  struct sock_filter *tree, *list;
+  size_t n_tree, n_list;
+  uint64_t *vals;
+  size_t n_vals;
+  long runs, mismatches, broken;
+};
+
+static void add_val(struct progs *p, uint64_t v)
+{
+  p->vals = rr_xrealloc(p->vals, (p->n_vals + 1) * sizeof(*p->vals));
+  p->vals[p->n_vals++] = v;
+}
+
+/* Argument values worth trying: those the rules compare with, their
+ * neighbours, their halves and a few extremes. */
+static void collect_vals(struct progs *p, const oci_seccomp *s)
+{
+  const uint64_t fixed[] = {0, 1, 0xffffffffULL, 0x100000000ULL, UINT64_MAX, 0x8000000000000000ULL};
+  for (size_t i = 0; i < RR_ARRAY_SIZE(fixed); i++)
+    add_val(p, fixed[i]);
+  for (size_t i = 0; i < s->syscalls_len; i++)
+    for (size_t j = 0; j < s->syscalls[i]->args_len; j++) {
+      const oci_syscall_arg *a = s->syscalls[i]->args[j];
+      const uint64_t base[] = {a->value, a->value_two, a->value | a->value_two};
+      for (size_t k = 0; k < RR_ARRAY_SIZE(base); k++) {
+        add_val(p, base[k]);
+        add_val(p, base[k] + 1);
+        add_val(p, base[k] - 1);
+        add_val(p, base[k] ^ 0x100000000ULL);
+        add_val(p, base[k] & 0xffffffffULL);
+        add_val(p, ~base[k]);
+      }
+    }
+}
+
+static void compare_one(struct progs *p, const struct seccomp_data *d, bool *args_matter)
+{
+  struct verdict t = bpf_run(p->tree, p->n_tree, d), l = bpf_run(p->list, p->n_list, d);
+  p->runs++;
+  if (!t.ok || !l.ok) {
+    if (p->broken++ == 0)
+      printf("# program did not return: arch 0x%x nr %d\n", d->arch, d->nr);
+    return;
+  }
+  if (t.ret != l.ret && p->mismatches++ < 5)
+    printf("# arch 0x%x nr %d args %llx %llx %llx: tree 0x%x list 0x%x\n", d->arch, d->nr,
+           (unsigned long long)d->args[0], (unsigned long long)d->args[1],
+           (unsigned long long)d->args[2], t.ret, l.ret);
+  if (args_matter != NULL)
+    *args_matter = t.read_args || l.read_args;
+}
+
+/* A run whose path read no argument takes that path for any arguments, so
+ * argument patterns are tried only where a program looked at them. */
+static void compare_nr(struct progs *p, uint32_t arch, int nr)
+{
+  struct seccomp_data d = {.nr = nr, .arch = arch};
+  bool args_matter = false;
+  compare_one(p, &d, &args_matter);
+  if (!args_matter)
+    return;
+  for (size_t v = 0; v < p->n_vals; v++) {
+    for (int i = 0; i < 6; i++) {
+      memset(d.args, 0, sizeof(d.args));
+      d.args[i] = p->vals[v];
+      compare_one(p, &d, NULL);
+      for (size_t w = 0; w < p->n_vals; w++)
+        for (int j = i + 1; j < 6; j++) {
+          d.args[j] = p->vals[w];
+          compare_one(p, &d, NULL);
+          d.args[j] = 0;
+        }
+    }
+  }
+}
+
+static void check_same_verdicts(const char *json, const char *what)
+{
+  struct rr_error *err = NULL;
+  oci_config *c = oci_config_parse_data(json, strlen(json), "config.json", &err);
+  struct progs p = {0};
+  bool compiled =
+      c != NULL && c->linux != NULL && c->linux->seccomp != NULL &&
+      rr_seccomp_compile(c->linux->seccomp, RR_SECCOMP_OPTIMIZE, &p.tree, &p.n_tree, &err) == 0 &&
+      rr_seccomp_compile(c->linux->seccomp, 1, &p.list, &p.n_list, &err) == 0;
+  TAP_OK(compiled, "%s: compiles as a tree and as a list", what);
+  if (!compiled) {
+    printf("# %s\n", err ? err->msg : "no seccomp section");
+    rr_error_free(err);
+    oci_config_free(c);
+    return;
+  }
+  printf("# %s: %zu instructions as a tree, %zu as a list\n", what, p.n_tree, p.n_list);
+  collect_vals(&p, c->linux->seccomp);
+  const uint32_t archs[] = {AUDIT_ARCH_X86_64, AUDIT_ARCH_I386, AUDIT_ARCH_AARCH64, 0};
+  for (size_t a = 0; a < RR_ARRAY_SIZE(archs); a++) {
+    for (int nr = -2; nr < 1100; nr++)
+      compare_nr(&p, archs[a], nr);
+    /* x32 numbers, and the top of the range */
+    for (int nr = 0x40000000 - 2; nr < 0x40000000 + 1100; nr++)
+      compare_nr(&p, archs[a], nr);
+    compare_nr(&p, archs[a], INT32_MAX);
+    compare_nr(&p, archs[a], INT32_MIN);
+  }
+  printf("# %ld inputs compared\n", p.runs);
+  TAP_OK(p.broken == 0 && p.mismatches == 0 && p.runs > 0, "%s: same verdict for every input",
+         what);
+  free(p.tree);
+  free(p.list);
+  free(p.vals);
+  oci_config_free(c);
+}
+
+static char *slurp(const char *path)
+{
+  _cleanup_fclose_ FILE *f = fopen(path, "re");
+  if (f == NULL)
+    return NULL;
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *m = open_memstream(&buf, &len);
+  char chunk[4096];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+    fwrite(chunk, 1, n, m);
+  fclose(m);
+  return buf;
+}
+
+int main(void)
+{
+  /* every comparison operator, AND of two arguments, OR on one argument,
+   * errno and kill actions, three architectures */
+  check_same_verdicts(
+      "{\"ociVersion\":\"1.3.0\",\"root\":{\"path\":\"rootfs\"},\"linux\":{\"seccomp\":{"
+      "\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":38,"
+      "\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\",\"SCMP_ARCH_X32\"],"
+      "\"syscalls\":["
+      "{\"names\":[\"read\",\"write\",\"close\",\"exit\",\"exit_group\",\"getpid\",\"futex\"],"
+      "\"action\":\"SCMP_ACT_ALLOW\"},"
+      "{\"names\":[\"uname\",\"kexec_load\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":1},"
+      "{\"names\":[\"ptrace\"],\"action\":\"SCMP_ACT_KILL_PROCESS\"},"
+      "{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":["
+      "{\"index\":0,\"value\":8,\"op\":\"SCMP_CMP_EQ\"},"
+      "{\"index\":0,\"value\":131072,\"op\":\"SCMP_CMP_EQ\"}]},"
+      "{\"names\":[\"clone\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":["
+      "{\"index\":0,\"value\":2114060288,\"valueTwo\":0,\"op\":\"SCMP_CMP_MASKED_EQ\"}]},"
+      "{\"names\":[\"lseek\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":5,\"args\":["
+      "{\"index\":1,\"value\":100,\"op\":\"SCMP_CMP_GT\"},"
+      "{\"index\":2,\"value\":1,\"op\":\"SCMP_CMP_NE\"}]},"
+      "{\"names\":[\"mmap\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":7,\"args\":["
+      "{\"index\":1,\"value\":4096,\"op\":\"SCMP_CMP_LT\"}]},"
+      "{\"names\":[\"pread64\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":9,\"args\":["
+      "{\"index\":3,\"value\":4294967296,\"op\":\"SCMP_CMP_GE\"}]},"
+      "{\"names\":[\"pwrite64\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":10,\"args\":["
+      "{\"index\":3,\"value\":10,\"op\":\"SCMP_CMP_LE\"}]}"
+      "]}}}",
+      "rules with arguments");
+
+  const char *srcdir = getenv("TESTS_SRCDIR");
+  _cleanup_free_ char *path =
+      rr_xasprintf("%s/data/configs/good/podman-4.3-run-d.json", srcdir ? srcdir : "tests");
+  _cleanup_free_ char *podman = slurp(path);
+  if (podman == NULL)
+    printf("ok %d - # SKIP podman sample config `%s` not found\n", ++tap_n, path);
+  else
+    check_same_verdicts(podman, "podman's default profile");
+  return tap_done();
+}
