@@ -38,6 +38,11 @@ tests_unit_test_seccomp_bpf_SOURCES = tests/unit/test_seccomp_bpf.c tests/unit/t
 tests_unit_test_seccomp_bpf_LDADD = librros.a $(UNIT_LDADD) $(SECCOMP_LIBS)
 UNIT_TESTS += tests/unit/test_seccomp_bpf
 
+check_PROGRAMS += tests/unit/test_seccomp_cache
+tests_unit_test_seccomp_cache_SOURCES = tests/unit/test_seccomp_cache.c tests/unit/tap.h
+tests_unit_test_seccomp_cache_LDADD = librros.a $(UNIT_LDADD) $(SECCOMP_LIBS)
+UNIT_TESTS += tests/unit/test_seccomp_cache
+
 # Helpers of the security/seccomp bats tests: a static probe that runs as the
 # container process, and the host end of a seccomp listenerPath.
 check_PROGRAMS += tests/helpers/escape-probe tests/helpers/seccomp-listener tests/helpers/console-socket

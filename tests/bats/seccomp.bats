@@ -232,6 +232,13 @@ podman_profile() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"BPF instructions (cached)"* ]]
+	# the cache lives in the state root, private, and is no container
+	[ "$(stat -c %a "$RR_ROOT/.seccomp-cache")" = 700 ]
+	ls "$RR_ROOT"/.seccomp-cache/*.bpf >/dev/null
+	rr delete --force "$ID" >/dev/null 2>&1 || true
+	run rr list -q
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
 }
 
 @test "seccomp: processes started by exec get the container's filter" {

@@ -317,10 +317,8 @@ inner() {
 
 	# 3. seccomp: podman's profile, cached (later starts) and uncached (first start)
 	if [ $have_seccomp = 1 ] && [ ${#rts[@]} -gt 0 ]; then
-		# redrun's compiled-filter cache: the "first start" runs add one entry
-		# each; remove what this section added (a cache: losing an entry is harmless)
-		local sccache=${REDRUN_SECCOMP_CACHE:-/run/redrun/seccomp-cache}
-		ls "$sccache" 2>/dev/null | sort >cache.before || true
+		# redrun's compiled-filter cache is $W/st-redrun*/.seccomp-cache: the
+		# "first start" runs add one entry each (at most 64 are kept)
 		for i in "${!rts[@]}"; do
 			rt=${rts[$i]}
 			bin="${rtbins[$i]} --root $W/st-$rt run"
@@ -337,10 +335,6 @@ inner() {
 			for rt in "${rts[@]}"; do
 				grep -q "^$rt +seccomp	" seccomp.tsv || continue
 				say "  $rt: later/none $(ratio seccomp.tsv "$rt +seccomp" "$rt")  first/none $(ratio seccomp.tsv "$rt +seccomp first" "$rt")"
-			done
-			local f
-			for f in $(ls "$sccache" 2>/dev/null | sort | comm -13 cache.before -); do
-				rm -f "$sccache/$f"
 			done
 			say ""
 		fi

@@ -172,7 +172,7 @@ static int plan(struct create_run *c, struct rr_error **err)
                    c->cfg->linux ? c->cfg->linux->mount_label : NULL, err) < 0)
     return -1;
   if (c->cfg->linux != NULL && c->cfg->linux->seccomp != NULL &&
-      rr_seccomp_prepare(c->cfg->linux->seccomp, &c->sc, err) < 0)
+      rr_seccomp_prepare(c->cfg->linux->seccomp, c->rt->root, &c->sc, err) < 0)
     return -1;
   bool no_cgroup = c->rt->cgroup_manager != NULL && strcmp(c->rt->cgroup_manager, "disabled") == 0;
   if (!no_cgroup) {

@@ -229,7 +229,7 @@ int rr_container_exec(const struct rr_runtime *rt, const struct rr_exec_opts *o,
   if (rr_lsm_check(p->apparmor_profile, p->selinux_label, NULL, err) < 0)
     goto out;
   if (cfg->linux != NULL && cfg->linux->seccomp != NULL &&
-      rr_seccomp_prepare(cfg->linux->seccomp, &sc, err) < 0)
+      rr_seccomp_prepare(cfg->linux->seccomp, rt->root, &sc, err) < 0)
     goto out;
   if (o->console_socket != NULL && (console = rr_term_connect_socket(o->console_socket, err)) < 0)
     goto out;

@@ -242,21 +242,34 @@ int rr_seccomp_compile(const oci_seccomp *s, int optimize, struct sock_filter **
   return r;
 }
 
+/* One query per distinct action (podman's profile: 19 rules, 2 actions). */
 static int check_actions(const oci_seccomp *s, struct rr_error **err)
 {
-  if (check_action_available(rr_scmp_action_by_name(s->default_action),
-                             ".linux.seccomp.defaultAction", err) < 0)
-    return -1;
-  for (size_t i = 0; i < s->syscalls_len; i++) {
+  uint32_t checked[16];
+  size_t n_checked = 0;
+  for (size_t i = 0; i <= s->syscalls_len; i++) {
+    const char *name = i == 0 ? s->default_action : s->syscalls[i - 1]->action;
+    const struct rr_scmp_action *a = rr_scmp_action_by_name(name);
+    bool seen = false;
+    for (size_t j = 0; j < n_checked && !seen; j++)
+      seen = checked[j] == a->ret;
+    if (seen)
+      continue;
     char where[64];
-    snprintf(where, sizeof(where), ".linux.seccomp.syscalls[%zu].action", i);
-    if (check_action_available(rr_scmp_action_by_name(s->syscalls[i]->action), where, err) < 0)
+    if (i == 0)
+      snprintf(where, sizeof(where), ".linux.seccomp.defaultAction");
+    else
+      snprintf(where, sizeof(where), ".linux.seccomp.syscalls[%zu].action", i - 1);
+    if (check_action_available(a, where, err) < 0)
       return -1;
+    if (n_checked < RR_ARRAY_SIZE(checked))
+      checked[n_checked++] = a->ret;
   }
   return 0;
 }
 
-int rr_seccomp_prepare(const oci_seccomp *s, struct rr_seccomp **out, struct rr_error **err)
+int rr_seccomp_prepare(const oci_seccomp *s, const char *state_root, struct rr_seccomp **out,
+                       struct rr_error **err)
 {
   *out = NULL;
   if (s == NULL)
@@ -281,16 +294,19 @@ int rr_seccomp_prepare(const oci_seccomp *s, struct rr_seccomp **out, struct rr_
     sc->listener_metadata = s->listener_metadata ? rr_xstrdup(s->listener_metadata) : NULL;
   }
 
-  struct rr_buf key = {0};
+  /* podman's profile: ≈ 9 KB of key; one allocation */
+  struct rr_buf key = {.cap = 16384};
+  key.data = rr_xmalloc(key.cap);
   canonical_key(s, &key);
-  if (rr_seccomp_cache_load(&key, &sc->insns, &sc->n_insns)) {
+  _cleanup_free_ char *dir = rr_seccomp_cache_dir(state_root);
+  if (rr_seccomp_cache_load(dir, &key, &sc->insns, &sc->n_insns)) {
     sc->cache_hit = true;
   } else if (rr_seccomp_compile(s, RR_SECCOMP_OPTIMIZE, &sc->insns, &sc->n_insns, err) < 0) {
     free(key.data);
     rr_seccomp_free(sc);
     return -1;
   } else {
-    rr_seccomp_cache_store(&key, sc->insns, sc->n_insns);
+    rr_seccomp_cache_store(dir, &key, sc->insns, sc->n_insns);
   }
   free(key.data);
   rr_debug("seccomp: %zu BPF instructions (%s)", sc->n_insns,

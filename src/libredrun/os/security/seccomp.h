@@ -10,8 +10,10 @@
 /*
  * Seccomp in two steps so that the child does no compiling:
  *  - rr_seccomp_prepare() in the parent, before clone: validates the section and
- *    compiles it to BPF (cached on disk by a hash of the canonical section);
- *    *out is NULL when the config has no seccomp;
+ *    compiles it to BPF, cached on disk by a hash of the canonical section in
+ *    `state_root`/.seccomp-cache (state_root is the runtime's --root; the
+ *    directory is created 0700 and used only when private to the user; NULL:
+ *    no cache); *out is NULL when the config has no seccomp;
  *  - rr_seccomp_install() in the child, the very last step before execve (after
  *    no_new_privs, identity and capabilities). When the filter uses
  *    SCMP_ACT_NOTIFY and listenerPath is set, `listener_sock` is a unix socket
@@ -27,7 +29,8 @@
  */
 struct rr_seccomp;
 
-int rr_seccomp_prepare(const oci_seccomp *s, struct rr_seccomp **out, struct rr_error **err) RR_WUR;
+int rr_seccomp_prepare(const oci_seccomp *s, const char *state_root, struct rr_seccomp **out,
+                       struct rr_error **err) RR_WUR;
 bool rr_seccomp_wants_listener(const struct rr_seccomp *sc);
 int rr_seccomp_install(const struct rr_seccomp *sc, int listener_sock, const char *state_json,
                        struct rr_error **err) RR_WUR;
@@ -37,11 +40,5 @@ void rr_seccomp_free(struct rr_seccomp *sc);
  * when rr_seccomp_wants_listener() and the host path is still reachable
  * (in the parent before clone, or in the child before pivot_root). */
 int rr_seccomp_listener_connect(const struct rr_seccomp *sc, struct rr_error **err) RR_WUR;
-
-/* Where compiled programs are cached (must be private to the user; created
- * 0700). NULL disables the cache. Default: RR_SECCOMP_CACHE_DIR, or
- * $XDG_RUNTIME_DIR/redrun/seccomp-cache for a non-root user. */
-#define RR_SECCOMP_CACHE_DIR "/run/redrun/seccomp-cache"
-void rr_seccomp_set_cache_dir(const char *dir);
 
 #endif

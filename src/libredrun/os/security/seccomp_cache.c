@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "libredrun/core/log.h"
@@ -14,69 +17,64 @@
 #include "libredrun/os/security/seccomp_internal.h"
 
 /*
- * File layout: magic, key length, key bytes, instruction count, instructions
- * (native endianness: the cache never leaves the machine).
+ * File layout: a header, the key, the instructions (native endianness: the
+ * cache never leaves the machine). The sum covers key and instructions: the
+ * directory is private to its user, so this is no defence against its owner;
+ * it turns a corrupted file (a disk error, a bad copy) into a miss instead of
+ * a different filter that the kernel would accept.
  */
-static const char cache_magic[8] = "RRSCMP01";
+static const char cache_magic[8] = "RRSCMP02";
 
-static char *cache_dir;
-static bool cache_dir_set;
+struct cache_header {
+  char magic[8];
+  uint64_t keylen, count, sum;
+};
 
-void rr_seccomp_set_cache_dir(const char *dir)
+/* Stamping a hit at most this often keeps the hit path to reads. */
+#define TOUCH_INTERVAL_S 60
+/* A temporary file this old belongs to a writer that died. */
+#define STALE_TMP_S 600
+
+/* 8 bytes per step: the key of podman's profile is ≈ 9 KB. Not a
+ * cryptographic hash: a hit compares the whole key. */
+static uint64_t hash64(const void *p, size_t n, uint64_t h)
 {
-  free(cache_dir);
-  cache_dir = dir ? rr_xstrdup(dir) : NULL;
-  cache_dir_set = true;
+  const unsigned char *b = p;
+  h ^= n * 0x9e3779b97f4a7c15ULL;
+  for (; n >= 8; b += 8, n -= 8) {
+    uint64_t w;
+    memcpy(&w, b, 8);
+    h = (h ^ w) * 0xff51afd7ed558ccdULL;
+    h ^= h >> 32;
+  }
+  uint64_t w = 0;
+  memcpy(&w, b, n);
+  h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+  return h ^ (h >> 29);
 }
 
-static const char *current_dir(void)
+static uint64_t entry_sum(const struct rr_buf *key, const struct sock_filter *insns, size_t n)
 {
-  if (cache_dir_set)
-    return cache_dir;
-  /* Rootless: /run/redrun is not ours, the per-user runtime dir is. */
-  const char *xdg = getenv("XDG_RUNTIME_DIR");
-  if (geteuid() != 0 && xdg != NULL && xdg[0] == '/') {
-    cache_dir = rr_xasprintf("%s/redrun/seccomp-cache", xdg);
-    cache_dir_set = true;
-    return cache_dir;
-  }
-  return RR_SECCOMP_CACHE_DIR;
+  return hash64(insns, n * sizeof(*insns), hash64(key->data, key->len, 0x5eccc0de));
 }
 
-static uint64_t fnv1a(const unsigned char *p, size_t n)
+char *rr_seccomp_cache_dir(const char *state_root)
 {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (size_t i = 0; i < n; i++) {
-    h ^= p[i];
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
-
-static int mkdir_parents(const char *dir)
-{
-  _cleanup_free_ char *p = rr_xstrdup(dir);
-  for (char *s = strchr(p + 1, '/'); s != NULL; s = strchr(s + 1, '/')) {
-    *s = '\0';
-    if (mkdir(p, 0700) < 0 && errno != EEXIST)
-      return -1;
-    *s = '/';
-  }
-  if (mkdir(p, 0700) < 0 && errno != EEXIST)
-    return -1;
-  return 0;
+  if (state_root == NULL || state_root[0] == '\0')
+    return NULL;
+  return rr_xasprintf("%s/%s", state_root, RR_SECCOMP_CACHE_NAME);
 }
 
 /*
  * A loaded filter is the container's sandbox: only trust a directory that we
- * own and nobody else can write, opened without following a symlink.
+ * own and nobody else can write, opened without following a symlink. It is
+ * made inside an existing state root only (the state code creates roots).
  */
-static int open_dir(bool create)
+static int open_dir(const char *dir, bool create)
 {
-  const char *dir = current_dir();
-  if (dir == NULL || dir[0] != '/')
+  if (dir == NULL)
     return -1;
-  if (create && mkdir_parents(dir) < 0) {
+  if (create && mkdir(dir, 0700) < 0 && errno != EEXIST) {
     rr_debug("seccomp cache: cannot create `%s`: %s", dir, strerror(errno));
     return -1;
   }
@@ -93,7 +91,7 @@ static int open_dir(bool create)
 
 static void file_name(const struct rr_buf *key, char name[32])
 {
-  snprintf(name, 32, "%016llx.bpf", (unsigned long long)fnv1a(key->data, key->len));
+  snprintf(name, 32, "%016llx.bpf", (unsigned long long)hash64(key->data, key->len, 0));
 }
 
 static bool read_all(int fd, void *p, size_t n)
@@ -124,9 +122,21 @@ static bool write_all(int fd, const void *p, size_t n)
   return true;
 }
 
-bool rr_seccomp_cache_load(const struct rr_buf *key, struct sock_filter **insns, size_t *n)
+/* The entry's mtime is its last use: eviction removes the least recently used. */
+static void mark_used(int fd, const struct stat *st)
 {
-  _cleanup_close_ int dfd = open_dir(false);
+  struct timespec now;
+  if (clock_gettime(CLOCK_REALTIME, &now) == 0 && st->st_mtim.tv_sec <= now.tv_sec &&
+      now.tv_sec - st->st_mtim.tv_sec < TOUCH_INTERVAL_S)
+    return;
+  if (futimens(fd, NULL) < 0)
+    rr_debug("seccomp cache: cannot mark an entry used: %s", strerror(errno));
+}
+
+bool rr_seccomp_cache_load(const char *dir, const struct rr_buf *key, struct sock_filter **insns,
+                           size_t *n)
+{
+  _cleanup_close_ int dfd = open_dir(dir, false);
   if (dfd < 0)
     return false;
   char name[32];
@@ -135,35 +145,104 @@ bool rr_seccomp_cache_load(const struct rr_buf *key, struct sock_filter **insns,
   if (fd < 0)
     return false;
   struct stat st;
+  struct cache_header h;
   if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
-      (st.st_mode & 022) != 0)
+      (st.st_mode & 022) != 0 || (uint64_t)st.st_size < sizeof(h) + key->len + sizeof(**insns))
     return false;
-
-  char magic[sizeof(cache_magic)];
-  uint64_t keylen, count;
-  if (!read_all(fd, magic, sizeof(magic)) || memcmp(magic, cache_magic, sizeof(magic)) != 0 ||
-      !read_all(fd, &keylen, sizeof(keylen)) || keylen != key->len)
+  size_t count = ((size_t)st.st_size - sizeof(h) - key->len) / sizeof(**insns);
+  if (count > BPF_MAXINSNS)
     return false;
-  _cleanup_free_ unsigned char *stored = rr_xmalloc(key->len ? key->len : 1);
-  if (!read_all(fd, stored, key->len) || memcmp(stored, key->data, key->len) != 0)
+  /* one read for the whole entry */
+  _cleanup_free_ unsigned char *buf = rr_xmalloc((size_t)st.st_size);
+  if (!read_all(fd, buf, (size_t)st.st_size))
     return false;
-  if (!read_all(fd, &count, sizeof(count)) || count == 0 || count > BPF_MAXINSNS)
+  memcpy(&h, buf, sizeof(h));
+  if (memcmp(h.magic, cache_magic, sizeof(cache_magic)) != 0 || h.keylen != key->len ||
+      h.count != count || sizeof(h) + key->len + count * sizeof(**insns) != (size_t)st.st_size ||
+      memcmp(buf + sizeof(h), key->data, key->len) != 0)
     return false;
-  size_t expect = sizeof(magic) + sizeof(keylen) + key->len + sizeof(count) +
-                  count * sizeof(struct sock_filter);
-  if ((uint64_t)st.st_size != expect)
+  _cleanup_free_ struct sock_filter *prog = rr_xmalloc(count * sizeof(*prog));
+  memcpy(prog, buf + sizeof(h) + key->len, count * sizeof(*prog));
+  if (h.sum != entry_sum(key, prog, count)) {
+    rr_debug("seccomp cache: `%s` is corrupted, recompiling", name);
     return false;
-  _cleanup_free_ struct sock_filter *prog = rr_xmalloc(count * sizeof(struct sock_filter));
-  if (!read_all(fd, prog, count * sizeof(struct sock_filter)))
-    return false;
+  }
+  mark_used(fd, &st);
   *insns = steal_ptr(prog);
   *n = count;
   return true;
 }
 
-void rr_seccomp_cache_store(const struct rr_buf *key, const struct sock_filter *insns, size_t n)
+struct entry {
+  struct timespec used;
+  char name[32];
+};
+
+static int by_use(const void *a, const void *b)
 {
-  _cleanup_close_ int dfd = open_dir(true);
+  const struct timespec *x = &((const struct entry *)a)->used,
+                        *y = &((const struct entry *)b)->used;
+  if (x->tv_sec != y->tv_sec)
+    return x->tv_sec < y->tv_sec ? -1 : 1;
+  return (x->tv_nsec > y->tv_nsec) - (x->tv_nsec < y->tv_nsec);
+}
+
+static bool is_entry_name(const char *s)
+{
+  size_t n = strlen(s);
+  return n == 20 && strspn(s, "0123456789abcdef") == 16 && strcmp(s + 16, ".bpf") == 0;
+}
+
+/* Only after a store (a miss, which compiled for milliseconds): keep at most
+ * RR_SECCOMP_CACHE_MAX entries, removing the least recently used, and remove
+ * temporary files of writers that died. */
+static void evict(int dfd)
+{
+  int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+  if (d == NULL) {
+    if (fd >= 0)
+      close(fd);
+    return;
+  }
+  struct entry *v = NULL;
+  size_t n = 0, cap = 0;
+  time_t now = time(NULL);
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    struct stat st;
+    bool entry = is_entry_name(e->d_name);
+    bool tmp = !entry && e->d_name[0] == '.' && strstr(e->d_name, ".bpf.") != NULL;
+    if ((!entry && !tmp) || fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+      continue;
+    if (tmp) {
+      if (now - st.st_mtim.tv_sec > STALE_TMP_S)
+        unlinkat(dfd, e->d_name, 0);
+      continue;
+    }
+    if (n == cap) {
+      cap = cap ? cap * 2 : 2 * RR_SECCOMP_CACHE_MAX;
+      v = rr_xrealloc(v, cap * sizeof(*v));
+    }
+    v[n].used = st.st_mtim;
+    snprintf(v[n].name, sizeof(v[n].name), "%s", e->d_name);
+    n++;
+  }
+  closedir(d);
+  if (n > RR_SECCOMP_CACHE_MAX) {
+    qsort(v, n, sizeof(*v), by_use);
+    for (size_t i = 0; i < n - RR_SECCOMP_CACHE_MAX; i++) {
+      rr_debug("seccomp cache: evicting `%s`", v[i].name);
+      unlinkat(dfd, v[i].name, 0);
+    }
+  }
+  free(v);
+}
+
+void rr_seccomp_cache_store(const char *dir, const struct rr_buf *key,
+                            const struct sock_filter *insns, size_t n)
+{
+  _cleanup_close_ int dfd = open_dir(dir, true);
   if (dfd < 0)
     return;
   char name[32], tmp[64];
@@ -175,14 +254,15 @@ void rr_seccomp_cache_store(const struct rr_buf *key, const struct sock_filter *
     rr_debug("seccomp cache: cannot create `%s`: %s", tmp, strerror(errno));
     return;
   }
-  uint64_t keylen = key->len, count = n;
-  bool ok = write_all(fd, cache_magic, sizeof(cache_magic)) &&
-            write_all(fd, &keylen, sizeof(keylen)) && write_all(fd, key->data, key->len) &&
-            write_all(fd, &count, sizeof(count)) &&
-            write_all(fd, insns, n * sizeof(struct sock_filter));
+  struct cache_header h = {.keylen = key->len, .count = n, .sum = entry_sum(key, insns, n)};
+  memcpy(h.magic, cache_magic, sizeof(h.magic));
+  bool ok = write_all(fd, &h, sizeof(h)) && write_all(fd, key->data, key->len) &&
+            write_all(fd, insns, n * sizeof(*insns));
   /* Written under a private name and renamed: readers see a whole file or none. */
   if (!ok || renameat(dfd, tmp, dfd, name) < 0) {
     rr_debug("seccomp cache: cannot store `%s`: %s", name, strerror(errno));
     unlinkat(dfd, tmp, 0);
+    return;
   }
+  evict(dfd);
 }

@@ -42,12 +42,20 @@ int rr_seccomp_compile(const oci_seccomp *s, int optimize, struct sock_filter **
 
 /*
  * On-disk cache of compiled programs, keyed by the canonical section (which
- * also names the libseccomp version and the redrun build). The hash only picks
- * the file name: a hit requires the stored key to match byte for byte, so a
- * hash collision is a miss, never a wrong filter. Every failure is a miss.
+ * also names the libseccomp version and the redrun build), in
+ * <state root>/RR_SECCOMP_CACHE_NAME (a name no container id can take). The
+ * hash only picks the file name: a hit requires the stored key to match byte
+ * for byte, so a hash collision is a miss, never a wrong filter. Every failure
+ * is a miss. A hit costs an open and one read; a store (after a miss) keeps at
+ * most RR_SECCOMP_CACHE_MAX entries, evicting the least recently used.
  */
-bool rr_seccomp_cache_load(const struct rr_buf *key, struct sock_filter **insns, size_t *n);
-void rr_seccomp_cache_store(const struct rr_buf *key, const struct sock_filter *insns, size_t n);
+#define RR_SECCOMP_CACHE_NAME ".seccomp-cache"
+#define RR_SECCOMP_CACHE_MAX 64
+char *rr_seccomp_cache_dir(const char *state_root);
+bool rr_seccomp_cache_load(const char *dir, const struct rr_buf *key, struct sock_filter **insns,
+                           size_t *n);
+void rr_seccomp_cache_store(const char *dir, const struct rr_buf *key,
+                            const struct sock_filter *insns, size_t n);
 
 /* Send the notify fd with the container process state to the listener
  * (runtime-spec "Container process state"). */
