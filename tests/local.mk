@@ -97,6 +97,7 @@ BATS_TESTS += \
 	tests/bats/spec.bats \
 	tests/bats/rp2oci.bats \
 	tests/bats/rp2oci-errors.bats \
+	tests/bats/redpak-annotations.bats \
 	tests/bats/features.bats \
 	tests/bats/engine-cli.bats \
 	tests/bats/seccomp.bats \

@@ -45,6 +45,8 @@ make_tree() {
 		"$mk" --alias platform --name platform-uuid --config "$tp/platform-normal.yaml" \
 			--admin "$tp/platform-admin.yaml" "$LEAF"
 		mkdir -p "$LEAF/usr/bin" "$LEAF/shared" "$LEAF/private"
+		# the platform's Lock export: redrun locks it, it must exist (as for bwrap)
+		touch "$LEAF/shared/.lock"
 		echo "platform conf" >"$LEAF/etc/platform.conf"
 	fi
 	LEAF=$LEAF/app
@@ -129,6 +131,12 @@ check_ns() {
 	inside /bin/sh -c 'cat /platform/etc/platform.conf; (: >/platform/etc/x) 2>/dev/null || echo ro;
 		echo s >/platform/shared/s && echo rw; test -e /platform/private || echo no-private; ls /platform | tr "\n" " "'
 	[ "$(echo "$output" | tr '\n' ' ')" = "platform conf ro rw no-private bin etc shared  " ]
+	# the Lock export: the process holds the lock fd (redpak-annotations.bats
+	# checks the lock itself from the host)
+	[ "$(jq -r '.annotations["bzh.redpesk.redpak.lock-files"]' "$B/config.json")" = '["/platform/shared/.lock"]' ]
+	inside /bin/ls -l /proc/self/fd
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | grep -c -- ' -> /platform/shared/.lock$')" -eq 1 ]
 }
 
 @test "run: admin mode of the 2-level tree adds the package manager's view" {

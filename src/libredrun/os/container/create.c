@@ -28,10 +28,12 @@
 #include "libredrun/os/ns/ns.h"
 #include "libredrun/os/proc/child.h"
 #include "libredrun/os/proc/clone.h"
+#include "libredrun/os/proc/redpak_locks.h"
 #include "libredrun/os/proc/sync.h"
 #include "libredrun/os/proc/terminal.h"
 #include "libredrun/os/security/lsm.h"
 #include "libredrun/os/security/seccomp.h"
+#include "libredrun/os/security/smack.h"
 
 /* Everything create acquires, so one function can undo it. */
 struct create_run {
@@ -169,7 +171,8 @@ static int plan(struct create_run *c, struct rr_error **err)
   if (rr_ns_plan_new(c->cfg, &c->ns, err) < 0)
     return -1;
   if (rr_lsm_check(p->apparmor_profile, p->selinux_label,
-                   c->cfg->linux ? c->cfg->linux->mount_label : NULL, err) < 0)
+                   c->cfg->linux ? c->cfg->linux->mount_label : NULL, err) < 0 ||
+      rr_redpak_locks_check(c->cfg, err) < 0 || rr_smack_prepare(c->cfg, err) < 0)
     return -1;
   if (c->cfg->linux != NULL && c->cfg->linux->seccomp != NULL &&
       rr_seccomp_prepare(c->cfg->linux->seccomp, c->rt->root, &c->sc, err) < 0)

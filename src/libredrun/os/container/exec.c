@@ -25,6 +25,7 @@
 #include "libredrun/os/proc/terminal.h"
 #include "libredrun/os/security/lsm.h"
 #include "libredrun/os/security/seccomp.h"
+#include "libredrun/os/security/smack.h"
 
 static void set_strv(char ***v, size_t *len, bool *present, char **src, size_t n)
 {
@@ -226,7 +227,8 @@ int rr_container_exec(const struct rr_runtime *rt, const struct rr_exec_opts *o,
       rr_fail(err, RR_ERR_INVALID, EBADF, "--preserve-fds: fd %d is not open", fd);
       goto out;
     }
-  if (rr_lsm_check(p->apparmor_profile, p->selinux_label, NULL, err) < 0)
+  if (rr_lsm_check(p->apparmor_profile, p->selinux_label, NULL, err) < 0 ||
+      rr_smack_prepare(cfg, err) < 0)
     goto out;
   if (cfg->linux != NULL && cfg->linux->seccomp != NULL &&
       rr_seccomp_prepare(cfg->linux->seccomp, rt->root, &sc, err) < 0)

@@ -16,10 +16,12 @@
 #include "libredrun/os/container/hooks.h"
 #include "libredrun/os/proc/child.h"
 #include "libredrun/os/proc/parent_death.h"
+#include "libredrun/os/proc/redpak_locks.h"
 #include "libredrun/os/proc/identity.h"
 #include "libredrun/os/proc/sync.h"
 #include "libredrun/os/proc/terminal.h"
 #include "libredrun/os/security/lsm.h"
+#include "libredrun/os/security/smack.h"
 
 #ifndef KEYCTL_JOIN_SESSION_KEYRING
 #define KEYCTL_JOIN_SESSION_KEYRING 1
@@ -198,6 +200,9 @@ void rr_child_main(struct rr_child *c)
   bool die_with_parent = c->join_fds == NULL && rr_proc_wants_parent_death(c->cfg);
   if (die_with_parent && rr_proc_arm_parent_death(&err) < 0)
     child_fail(&r, err, 1);
+  /* red-pak's Smack label covers the whole setup, as with redwrap */
+  if (rr_smack_apply(c->cfg, &err) < 0)
+    child_fail(&r, err, 1);
 
   if (c->wait_go) {
     struct rr_msg m;
@@ -246,6 +251,11 @@ void rr_child_main(struct rr_child *c)
 
   int keep[4] = {c->sync_fd, c->fifo_fd, listener, rr_log_fd()};
   close_fds_except(3 + c->keep_fds, keep, 4);
+  /* red-pak Lock exports: opened in the root, once no host fd is left */
+  struct rr_redpak_locks locks = {0};
+  if (c->join_fds == NULL &&
+      (rr_redpak_locks_parse(c->cfg, &locks, &err) < 0 || rr_redpak_locks_take(&locks, &err) < 0))
+    child_fail(&r, err, 1);
 
   if (p->terminal_present && p->terminal) {
     int master, slave;
@@ -296,7 +306,8 @@ void rr_child_main(struct rr_child *c)
     child_fail(&r, err, 1);
   if (rr_lsm_set_exec_label(p->apparmor_profile, p->selinux_label, &err) < 0)
     child_fail(&r, err, 1);
-  if (prepare_fds(c, &err) < 0 || rr_proc_drop_bounding(p, &err) < 0)
+  if (prepare_fds(c, &err) < 0 || rr_redpak_locks_keep(&locks, &err) < 0 ||
+      rr_proc_drop_bounding(p, &err) < 0)
     child_fail(&r, err, 1);
   bool nnp = p->no_new_privileges_present && p->no_new_privileges;
   /* Without no_new_privs the kernel loads a filter only with CAP_SYS_ADMIN:

@@ -11,4 +11,6 @@ librros_a_SOURCES += \
 	src/libredrun/os/proc/child.h \
 	src/libredrun/os/proc/child.c \
 	src/libredrun/os/proc/parent_death.h \
-	src/libredrun/os/proc/parent_death.c
+	src/libredrun/os/proc/parent_death.c \
+	src/libredrun/os/proc/redpak_locks.h \
+	src/libredrun/os/proc/redpak_locks.c

@@ -6,4 +6,6 @@ librros_a_SOURCES += \
 	src/libredrun/os/security/seccomp_cache.c \
 	src/libredrun/os/security/seccomp_notify.c \
 	src/libredrun/os/security/lsm.h \
-	src/libredrun/os/security/lsm.c
+	src/libredrun/os/security/lsm.c \
+	src/libredrun/os/security/smack.h \
+	src/libredrun/os/security/smack.c
