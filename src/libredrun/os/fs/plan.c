@@ -235,7 +235,10 @@ int rr_fs_plan_new(const oci_config *cfg, const char *bundle_dir, const struct r
     r = rr_fs_plan_sysctl(cfg, plan, err);
   if (r == 0)
     r = plan_personality(cfg, plan, err);
-  if (r == 0)
+  /* the host's hierarchy is bound only without a cgroup namespace, or when a
+   * user namespace refuses a fresh cgroup2 mount; mountinfo is costly to read */
+  bool host_cgroup = (!plan->new_cgroupns && plan->cgroup_path != NULL) || plan->opts.in_user_ns;
+  if (r == 0 && host_cgroup)
     for (size_t i = 0; i < plan->n_mounts && !plan->cgroup2_hostpath; i++)
       if (plan->mounts[i].kind == RR_FSM_CGROUP)
         plan->cgroup2_hostpath = find_cgroup2();
