@@ -100,14 +100,28 @@ int rr_fs_plan_devices(const oci_config *cfg, struct rr_fs_plan *plan, struct rr
   return 0;
 }
 
-/* The parent directory of `path` inside the root, created if missing. */
-static int open_parent(int rootfd, const char *path, const char **name, struct rr_error **err)
+/* The parent directory of `path` inside the root, created if missing. The
+ * last one opened is kept in *cache (its path in *cached): most devices share
+ * /dev, which is then resolved once. */
+static int open_parent(int rootfd, const char *path, const char **name, int *cache, char **cached,
+                       struct rr_error **err)
 {
   _cleanup_free_ char *copy = rr_xstrdup(path);
   *name = strrchr(path, '/') + 1;
   if (**name == '\0' || strcmp(*name, ".") == 0 || strcmp(*name, "..") == 0)
     return rr_fail(err, RR_ERR_INVALID, EINVAL, "`%s` does not name a file", path);
-  return rr_fs_open_in_root(rootfd, dirname(copy), O_PATH | O_DIRECTORY, RR_RESOLVE_MKDIR, err);
+  const char *parent = dirname(copy);
+  if (*cache >= 0 && strcmp(*cached, parent) == 0)
+    return *cache;
+  int fd = rr_fs_open_in_root(rootfd, parent, O_PATH | O_DIRECTORY, RR_RESOLVE_MKDIR, err);
+  if (fd < 0)
+    return -1;
+  if (*cache >= 0)
+    close(*cache);
+  free(*cached);
+  *cache = fd;
+  *cached = rr_xstrdup(parent);
+  return fd;
 }
 
 /* An empty regular file `name` in dir. Whatever else the image has there (a
@@ -196,10 +210,12 @@ int rr_fs_create_devices(const struct rr_fs_plan *plan, int rootfd, struct rr_er
 {
   mode_t old_umask = umask(0);
   int r = 0;
+  _cleanup_close_ int cache = -1;
+  _cleanup_free_ char *cached = NULL;
   for (size_t i = 0; r == 0 && i < plan->n_devices; i++) {
     const struct rr_fs_device *d = &plan->devices[i];
     const char *name;
-    _cleanup_close_ int dir = open_parent(rootfd, d->path, &name, err);
+    int dir = open_parent(rootfd, d->path, &name, &cache, &cached, err);
     if (dir < 0)
       r = -1;
     else if (plan->opts.in_user_ns)
