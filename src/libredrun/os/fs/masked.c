@@ -31,7 +31,7 @@ static int open_null(int rootfd, struct rr_error **err)
   return steal_fd(fd);
 }
 
-static int mask_one(int rootfd, int *nullfd, const char *path, struct rr_error **err)
+static int mask_one(int rootfd, int *nullfd, int *tmpfs, const char *path, struct rr_error **err)
 {
   _cleanup_error_ struct rr_error *e = NULL;
   /* Not following the last component: a symlink planted at a masked path must
@@ -51,7 +51,7 @@ static int mask_one(int rootfd, int *nullfd, const char *path, struct rr_error *
     return 0;
   }
   if (S_ISDIR(st.st_mode)) {
-    if (rr_fs_mount_empty_ro_tmpfs(fd, err) < 0)
+    if (rr_fs_mount_empty_ro_tmpfs(fd, tmpfs, err) < 0)
       return rr_wrap(err, "mask `%s`", path);
     return 0;
   }
@@ -67,11 +67,11 @@ int rr_fs_mask_paths(const struct rr_fs_plan *plan, struct rr_error **err)
   if (plan->n_masked == 0)
     return 0;
   _cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  _cleanup_close_ int nullfd = -1;
+  _cleanup_close_ int nullfd = -1, tmpfs = -1;
   if (root < 0)
     return rr_fail_errno(err, "open `/`");
   for (size_t i = 0; i < plan->n_masked; i++)
-    if (mask_one(root, &nullfd, plan->masked[i], err) < 0)
+    if (mask_one(root, &nullfd, &tmpfs, plan->masked[i], err) < 0)
       return -1;
   return 0;
 }

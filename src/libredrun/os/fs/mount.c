@@ -264,8 +264,19 @@ int rr_fs_propagation_fd(int mnt_fd, unsigned long propagation, struct rr_error 
   return 0;
 }
 
-int rr_fs_mount_empty_ro_tmpfs(int target_fd, struct rr_error **err)
+int rr_fs_mount_empty_ro_tmpfs(int target_fd, int *tmpl, struct rr_error **err)
 {
+  /* Every masked directory gets a clone of the first one's mount: one tmpfs
+   * instance (read-only, empty) made and torn down instead of one each. */
+  if (tmpl != NULL && *tmpl >= 0) {
+    _cleanup_close_ int clone =
+        open_tree(*tmpl, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+    if (clone < 0)
+      return rr_fail_errno(err, "open_tree");
+    if (move_mount(clone, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+      return rr_fail_errno(err, "move_mount");
+    return 0;
+  }
   /* fsopen/fsmount need no /proc: after pivot_root the container's /proc may
    * be missing or be anything the config put there. */
   if (!no_new_mount_api) {
@@ -281,6 +292,9 @@ int rr_fs_mount_empty_ro_tmpfs(int target_fd, struct rr_error **err)
         return rr_fail_errno(err, "fsmount tmpfs");
       if (move_mount(mnt, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
         return rr_fail_errno(err, "move_mount");
+      /* attached now: the fd names the mount, which open_tree can clone */
+      if (tmpl != NULL)
+        *tmpl = steal_fd(mnt);
       return 0;
     }
     if (errno != ENOSYS)

@@ -101,8 +101,10 @@ int rr_fs_setattr_fd(int mnt_fd, uint64_t set, uint64_t clr, bool recursive,
                      struct rr_error **err) RR_WUR;
 int rr_fs_mount_fs_fd(int target_fd, const char *source, const char *type, unsigned long flags,
                       const char *data, struct rr_error **err) RR_WUR;
-/* An empty read-only tmpfs over target_fd (masking a directory). */
-int rr_fs_mount_empty_ro_tmpfs(int target_fd, struct rr_error **err) RR_WUR;
+/* An empty read-only tmpfs over target_fd (masking a directory). With tmpl
+ * (-1 at first), the first mount is kept there and the next calls attach
+ * clones of it: one tmpfs instance for all masked directories. */
+int rr_fs_mount_empty_ro_tmpfs(int target_fd, int *tmpl, struct rr_error **err) RR_WUR;
 int rr_fs_propagation_fd(int mnt_fd, unsigned long propagation, struct rr_error **err) RR_WUR;
 /* Tests: behave as on a kernel without open_tree/move_mount/mount_setattr/fsopen. */
 void rr_fs_mount_force_legacy(bool on);
