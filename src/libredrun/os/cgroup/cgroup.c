@@ -268,6 +268,11 @@ static int compute_path(struct rr_cgroup *cg, const char *spec, const char *id,
 /* A limit whose controller the hierarchy lacks is an error, never dropped. */
 static int check_available(struct rr_cgroup *cg, struct rr_error **err)
 {
+  bool any = false;
+  for (size_t i = 0; i < RR_ARRAY_SIZE(all_controllers) && !any; i++)
+    any = needs_controller(&cg->plan, all_controllers[i]);
+  if (!any)
+    return 0; /* no limit asked: nothing to check */
   _cleanup_free_ char *ctl_path = rr_xasprintf("%s/cgroup.controllers", cg->mount);
   _cleanup_free_ char *avail = rr_cg_read_file(AT_FDCWD, ctl_path);
   if (avail == NULL)

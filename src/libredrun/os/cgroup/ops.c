@@ -179,9 +179,14 @@ int rr_cgroup_kill_all(const char *path, int sig, struct rr_error **err)
   return r;
 }
 
-/* rmdir the cgroup and its children, innermost first. */
+/* rmdir the cgroup and its children, innermost first. The common case, a
+ * leaf left empty, is one rmdir; the children are listed only when it fails. */
 static int remove_tree(int parentfd, const char *name)
 {
+  if (unlinkat(parentfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
+    return 0;
+  if (errno != EBUSY && errno != ENOTEMPTY)
+    return -1;
   _cleanup_close_ int fd = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
     return errno == ENOENT ? 0 : -1;
@@ -197,15 +202,28 @@ static int remove_tree(int parentfd, const char *name)
     if (e->d_type == DT_DIR && e->d_name[0] != '.')
       (void)remove_tree(fd, e->d_name);
   closedir(d);
-  for (int i = 0; i < 50; i++) {
+  _cleanup_close_ int events = openat(fd, "cgroup.events", O_RDONLY | O_CLOEXEC);
+  long long deadline = now_ms() + 500;
+  for (;;) {
     if (unlinkat(parentfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
       return 0;
-    if (errno != EBUSY)
+    if (errno != EBUSY || now_ms() >= deadline)
       return -1;
-    /* the last task may still be leaving the css */
-    usleep(10000);
+    /* The last task may still be leaving the css: cgroup.events signals the
+     * change of `populated` (POLLPRI, re-armed by reading it); a child's css
+     * going offline is not signalled, hence the short timeout. */
+    char buf[128];
+    ssize_t n = events >= 0 ? pread(events, buf, sizeof(buf) - 1, 0) : -1;
+    if (n >= 0) {
+      buf[n] = '\0';
+      uint64_t populated = 1;
+      (void)rr_cg_keyed_value(buf, "populated", &populated);
+      struct pollfd p = {.fd = events, .events = POLLPRI};
+      (void)poll(&p, 1, populated ? 10 : 1);
+    } else {
+      usleep(10000);
+    }
   }
-  return -1;
 }
 
 int rr_cgroup_destroy(const char *path, struct rr_error **err)
