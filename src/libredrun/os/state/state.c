@@ -323,6 +323,15 @@ static int remove_tree_at(int dirfd, const char *name)
 
 int rr_state_remove(struct rr_cdir *d, struct rr_error **err)
 {
+  /* The files redrun writes, then the directory; a listing only when
+   * something else was left there. */
+  static const char *const known[] = {RR_STATE_FILE, RR_STATE_CONFIG, RR_STATE_FIFO};
+  if (d->fd >= 0) {
+    for (size_t i = 0; i < RR_ARRAY_SIZE(known); i++)
+      (void)unlinkat(d->fd, known[i], 0);
+    if (unlinkat(d->root_fd, d->id, AT_REMOVEDIR) == 0 || errno == ENOENT)
+      return 0;
+  }
   if (remove_tree_at(d->root_fd, d->id) < 0)
     return rr_fail_errno(err, "remove state directory `%s`", d->path);
   return 0;
