@@ -12,10 +12,10 @@
 #include "libredrun/os/container/internal.h"
 
 int rr_container_do_destroy(struct rr_cdir *d, const struct rr_state *st, const oci_config *cfg,
-                            struct rr_error **err)
+                            bool reaped, struct rr_error **err)
 {
   if (st != NULL) {
-    if (rr_state_pid_alive(st)) {
+    if (!reaped && rr_state_pid_alive(st)) {
       _cleanup_error_ struct rr_error *e = NULL;
       if (rr_container_signal(st, SIGKILL, &e) == 0)
         rr_container_wait_gone(st, 10000);
@@ -68,7 +68,7 @@ int rr_container_delete(const struct rr_runtime *rt, const char *id, bool force,
     oci_config *cfg = rr_container_frozen_config(d, &cerr);
     if (cfg == NULL && st != NULL)
       rr_warn("delete `%s`: poststop hooks not run: %s", id, cerr->msg);
-    r = rr_container_do_destroy(d, st, cfg, err);
+    r = rr_container_do_destroy(d, st, cfg, false, err);
     oci_config_free(cfg);
   }
   rr_state_free(st);

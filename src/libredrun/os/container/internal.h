@@ -28,9 +28,11 @@ void rr_created_release(struct rr_created *c);
 /* Release the process from the exec fifo and run the poststart hooks. */
 int rr_container_do_start(struct rr_cdir *d, const struct rr_state *st, const oci_config *cfg,
                           struct rr_error **err) RR_WUR;
-/* Kill what is left, run poststop hooks, remove the cgroup and the state dir. */
+/* Kill what is left, run poststop hooks, remove the cgroup and the state dir.
+ * reaped: the caller has waited for the container's process (run), which
+ * then needs no liveness check. */
 int rr_container_do_destroy(struct rr_cdir *d, const struct rr_state *st, const oci_config *cfg,
-                            struct rr_error **err) RR_WUR;
+                            bool reaped, struct rr_error **err) RR_WUR;
 /* The signals a foreground run/exec relays to the container. */
 void rr_relay_sigset(sigset_t *set);
 /* Relay signals (blocked in `set` by the caller) and the terminal (pty_master

@@ -100,7 +100,7 @@ int rr_container_run(const struct rr_runtime *rt, const struct rr_create_opts *o
   int r = rr_container_do_create(rt, o, !detach, &c, err);
   if (r == 0 && !c.started && rr_container_do_start(c.d, c.st, c.cfg, err) < 0) {
     _cleanup_error_ struct rr_error *e = NULL;
-    if (rr_container_do_destroy(c.d, c.st, c.cfg, &e) < 0)
+    if (rr_container_do_destroy(c.d, c.st, c.cfg, false, &e) < 0)
       rr_warn("%s", e->msg);
     if (!detach)
       waitpid(c.pid, NULL, 0);
@@ -122,7 +122,7 @@ int rr_container_run(const struct rr_runtime *rt, const struct rr_create_opts *o
   if (!keep) {
     flock(c.d->fd, LOCK_EX);
     _cleanup_error_ struct rr_error *e = NULL;
-    if (rr_container_do_destroy(c.d, c.st, c.cfg, &e) < 0)
+    if (rr_container_do_destroy(c.d, c.st, c.cfg, true, &e) < 0)
       rr_warn("%s", e->msg);
   }
   rr_created_release(&c);
