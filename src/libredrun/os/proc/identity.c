@@ -6,10 +6,11 @@
 #include <grp.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/capability.h>
+#include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "libredrun/core/tables/capabilities.h"
@@ -66,20 +67,31 @@ static int last_cap(void)
       last = -1;
     fclose(f);
   }
-  if (last < 0)
-    last = (int)cap_max_bits() - 1;
+  if (last < 0) {
+    /* no procfs in the container: ask the bounding set, which answers EINVAL
+     * past the last capability the kernel knows */
+    int lo = 0, hi = 63;
+    while (lo < hi) {
+      int mid = (lo + hi + 1) / 2;
+      if (prctl(PR_CAPBSET_READ, mid, 0, 0, 0) < 0 && errno == EINVAL)
+        hi = mid - 1;
+      else
+        lo = mid;
+    }
+    last = lo;
+  }
   cached = last;
   return last;
 }
 
 /* Capability numbers of one set; caps the running kernel does not know are skipped. */
-static size_t cap_numbers(char **names, size_t n, cap_value_t *out, int last)
+static size_t cap_numbers(char **names, size_t n, int *out, int last)
 {
   size_t k = 0;
   for (size_t i = 0; i < n; i++) {
     int c = rr_cap_from_name(names[i]);
     if (c >= 0 && c <= last)
-      out[k++] = (cap_value_t)c;
+      out[k++] = c;
   }
   return k;
 }
@@ -90,7 +102,7 @@ int rr_proc_drop_bounding(const oci_process *p, struct rr_error **err)
   if (c == NULL)
     return 0;
   int last = last_cap();
-  cap_value_t keep[64];
+  int keep[64];
   size_t nkeep = cap_numbers(c->bounding, c->bounding_len, keep, last);
   for (int cap = 0; cap <= last; cap++) {
     bool wanted = false;
@@ -138,29 +150,29 @@ int rr_proc_set_caps(const oci_process *p, struct rr_error **err)
   if (c == NULL)
     return 0;
   int last = last_cap();
-  cap_value_t v[64];
-  cap_t caps = cap_init();
-  if (caps == NULL)
-    return rr_fail_errno(err, "cap_init");
+  int v[64];
+  /* the kernel's interface, two 32-bit words per set (version 3): no libcap */
+  struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+  struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+  memset(data, 0, sizeof(data));
   size_t n = cap_numbers(c->effective, c->effective_len, v, last);
-  int r = n ? cap_set_flag(caps, CAP_EFFECTIVE, (int)n, v, CAP_SET) : 0;
+  for (size_t i = 0; i < n; i++)
+    data[v[i] / 32].effective |= 1U << (v[i] % 32);
   n = cap_numbers(c->permitted, c->permitted_len, v, last);
-  r |= n ? cap_set_flag(caps, CAP_PERMITTED, (int)n, v, CAP_SET) : 0;
+  for (size_t i = 0; i < n; i++)
+    data[v[i] / 32].permitted |= 1U << (v[i] % 32);
   n = cap_numbers(c->inheritable, c->inheritable_len, v, last);
-  r |= n ? cap_set_flag(caps, CAP_INHERITABLE, (int)n, v, CAP_SET) : 0;
-  if (r != 0 || cap_set_proc(caps) < 0) {
-    int e = errno;
-    cap_free(caps);
-    return rr_fail_errnum(err, e, "set capabilities");
-  }
-  cap_free(caps);
+  for (size_t i = 0; i < n; i++)
+    data[v[i] / 32].inheritable |= 1U << (v[i] % 32);
+  if (syscall(SYS_capset, &hdr, data) < 0)
+    return rr_fail_errno(err, "set capabilities");
   /* ambient capabilities must also be permitted and inheritable: the kernel checks */
   prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
   n = cap_numbers(c->ambient, c->ambient_len, v, last);
   for (size_t i = 0; i < n; i++)
     if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long)v[i], 0, 0) < 0)
       return rr_fail_errno(err, "config.json: .process.capabilities.ambient: raise %s",
-                           rr_cap_name((int)v[i]));
+                           rr_cap_name(v[i]));
   return 0;
 }
 
