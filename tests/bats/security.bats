@@ -55,20 +55,25 @@ cap_line() { # cap_line NAME OUTPUT -> hex value of CapNAME
 
 # A user namespace's root must be able to reach the bundle: open up the
 # directories above it (bats makes them 0700).
-userns_bundle() {
+reach_tmpdir() {
 	local d=$BATS_TEST_TMPDIR
 	while [ "$d" != / ] && [ "$d" != /tmp ]; do
 		chmod o+x "$d"
 		d=$(dirname "$d")
 	done
+}
+
+userns_bundle() {
+	reach_tmpdir
 	chown -R 200000:200000 "$B/rootfs"
 }
 
 # ---------------------------------------------------------------------------
 # CVE-2019-5736 class: the runtime binary through /proc/<pid>/exe
 
-@test "escape: /proc/1/exe of a created container (the runtime) cannot be opened, written or ptraced" {
-	args /bin/true
+# init_exe_out_of_reach: create the container; a process exec'd into it
+# can neither open (read, write, O_PATH) nor ptrace its init, the runtime.
+init_exe_out_of_reach() {
 	rr create --bundle "$B" "$ID" >/dev/null 2>&1 </dev/null
 	run rr exec "$ID" /bin/sh -c '/bin/probe open /proc/1/exe r; /bin/probe open /proc/1/exe w; /bin/probe open /proc/1/exe path; /bin/probe ptrace 1'
 	echo "$output"
@@ -77,6 +82,11 @@ userns_bundle() {
 	[[ "${lines[1]}" =~ ^"open w /proc/1/exe: E"(ACCES|PERM|NOENT|TXTBSY)$ ]]
 	[[ "${lines[2]}" =~ ^"open path /proc/1/exe: E"(ACCES|PERM|NOENT)$ ]]
 	[[ "${lines[3]}" =~ ^"ptrace: E"(PERM|SRCH)$ ]]
+}
+
+@test "escape: /proc/1/exe of a created container (the runtime) cannot be opened, written or ptraced" {
+	args /bin/true
+	init_exe_out_of_reach
 }
 
 @test "escape: in a user namespace with all capabilities, /proc/1/exe of the created container is out of reach" {
@@ -88,18 +98,12 @@ userns_bundle() {
 	# every capability (inside the namespace) for the container process
 	jq_config "$B" '.process.capabilities = {"bounding":$c,"effective":$c,"permitted":$c}' --argjson c "$ALL_CAPS"
 	userns_bundle
-	rr create --bundle "$B" "$ID" >/dev/null 2>&1 </dev/null
-	run rr exec "$ID" /bin/sh -c '/bin/probe open /proc/1/exe r; /bin/probe open /proc/1/exe w; /bin/probe ptrace 1'
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[[ "${lines[0]}" =~ ^"open r /proc/1/exe: E"(ACCES|PERM|NOENT)$ ]]
-	[[ "${lines[1]}" =~ ^"open w /proc/1/exe: E"(ACCES|PERM|NOENT|TXTBSY)$ ]]
-	[[ "${lines[2]}" =~ ^"ptrace: E"(PERM|SRCH)$ ]]
+	init_exe_out_of_reach
 }
 
-@test "escape: with every capability but CAP_SYS_PTRACE, /proc/1/exe of a created container stays closed" {
-	args /bin/true
-	# every capability this host's root holds (here: all but CAP_SYS_RESOURCE)
+# caps_but_ptrace: process.capabilities = every capability this host's root
+# holds (here: all but CAP_SYS_RESOURCE) except CAP_SYS_PTRACE
+caps_but_ptrace() {
 	local bnd i caps=()
 	bnd=$((16#$(sed -n 's/^CapBnd:[[:space:]]*//p' /proc/self/status)))
 	for i in $(seq 0 40); do
@@ -107,28 +111,112 @@ userns_bundle() {
 	done
 	jq_config "$B" '.process.capabilities = {"bounding":$c,"effective":$c,"permitted":$c}' \
 		--argjson c "$(jq -nc '$ARGS.positional' --args -- "${caps[@]}")"
-	rr create --bundle "$B" "$ID" >/dev/null 2>&1 </dev/null
-	run rr exec "$ID" /bin/sh -c 'grep ^CapEff /proc/self/status; /bin/probe open /proc/1/exe r; /bin/probe open /proc/1/exe w; /bin/probe ptrace 1'
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[[ "${lines[1]}" =~ ^"open r /proc/1/exe: E"(ACCES|PERM|NOENT)$ ]]
-	[[ "${lines[2]}" =~ ^"open w /proc/1/exe: E"(ACCES|PERM|NOENT|TXTBSY)$ ]]
-	[[ "${lines[3]}" =~ ^"ptrace: E"(PERM|SRCH)$ ]]
 }
 
-@test "escape: runtime processes of concurrent execs never expose the host binary through /proc/<pid>/exe" {
+@test "escape: with every capability but CAP_SYS_PTRACE, /proc/1/exe of a created container stays closed" {
+	args /bin/true
+	caps_but_ptrace
+	init_exe_out_of_reach
+}
+
+# scan_execs RUNTIME...: while RUNTIME runs 30 execs in the container, its
+# init scans every /proc/<pid>/exe; it must never open the runtime binary.
+scan_execs() {
 	args /bin/probe scan-exe 4
-	rr create --bundle "$B" "$ID" >"$BATS_TEST_TMPDIR/scan.out" 2>&1 </dev/null
-	rr start "$ID"
+	"$@" create --bundle "$B" "$ID" >"$BATS_TEST_TMPDIR/scan.out" 2>&1 </dev/null
+	"$@" start "$ID"
 	local i ok=0
 	for i in $(seq 30); do
-		rr exec "$ID" /bin/true && ok=$((ok + 1))
+		"$@" exec "$ID" /bin/true && ok=$((ok + 1))
 	done
 	wait_status "$ID" stopped
 	[ "$ok" -gt 0 ]
 	cat "$BATS_TEST_TMPDIR/scan.out"
 	grep -q '^scan-exe: opened 0 foreign' "$BATS_TEST_TMPDIR/scan.out"
 	! grep -q '^foreign-exe-write: ok' "$BATS_TEST_TMPDIR/scan.out"
+}
+
+@test "escape: runtime processes of concurrent execs never expose the host binary through /proc/<pid>/exe" {
+	scan_execs rr
+}
+
+# The runtime without CAP_SYS_PTRACE (a reduced bounding set, as under a
+# restricted service manager): a process with its uid and capabilities, a
+# container process given the runtime's capabilities included, is kept away
+# from a runtime process only by that process being non-dumpable.
+rr_noptrace() {
+	setpriv --bounding-set=-sys_ptrace "$REDRUN" --root "$RR_ROOT" "$@"
+}
+
+# runtime_caps: the container gets every capability of rr_noptrace
+runtime_caps() {
+	command -v setpriv >/dev/null || skip "needs setpriv"
+	caps_but_ptrace
+}
+
+@test "escape: the init is not dumpable during setup, even for a process with the runtime's uid and capabilities" {
+	args /bin/sleep 100
+	runtime_caps
+	# observers with the runtime's credentials: a createRuntime hook on the
+	# host, a startContainer hook inside (both run while the init waits)
+	cat >"$BATS_TEST_TMPDIR/observe" <<EOS
+#!/bin/sh
+pid=\$(jq -r .pid)
+{ $PROBE open /proc/\$pid/exe path; $PROBE open /proc/\$pid/mem r; $PROBE ptrace \$pid; } >$BATS_TEST_TMPDIR/runtime.out 2>&1
+EOS
+	chmod +x "$BATS_TEST_TMPDIR/observe"
+	jq_config "$B" '.root.readonly = false | .hooks = {"createRuntime":[{"path":$h}],
+		"startContainer":[{"path":"/bin/sh","args":["sh","-c","{ /bin/probe open /proc/1/exe path; /bin/probe open /proc/1/mem r; /bin/probe ptrace 1; } >/tmp/start.out 2>&1"]}]}' \
+		--arg h "$BATS_TEST_TMPDIR/observe"
+	rr_noptrace create --bundle "$B" "$ID" >/dev/null 2>&1 </dev/null
+	rr_noptrace start "$ID"
+	wait_status "$ID" running
+	cat "$BATS_TEST_TMPDIR/runtime.out" "$B/rootfs/tmp/start.out"
+	local pid
+	pid=$(rr state "$ID" | jq -r .pid)
+	grep -q "^open path /proc/$pid/exe: " "$BATS_TEST_TMPDIR/runtime.out"
+	local f
+	for f in "$BATS_TEST_TMPDIR/runtime.out" "$B/rootfs/tmp/start.out"; do
+		[[ "$(sed -n 1p "$f")" =~ ^"open path /proc/"[0-9]+"/exe: EACCES"$ ]]
+		[[ "$(sed -n 2p "$f")" =~ ^"open r /proc/"[0-9]+"/mem: EACCES"$ ]]
+		[ "$(sed -n 3p "$f")" = "ptrace: EPERM" ]
+	done
+	# execve made the container's process dumpable again, as with runc: the
+	# same observers reach it now, from the host and from inside
+	run setpriv --bounding-set=-sys_ptrace "$PROBE" open "/proc/$pid/mem" r
+	[ "$output" = "open r /proc/$pid/mem: ok" ]
+	run rr_noptrace exec "$ID" /bin/sh -c '/bin/probe open /proc/1/exe path; /bin/probe open /proc/1/mem r; /bin/probe ptrace 1'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "open path /proc/1/exe: ok" ]
+	[ "${lines[1]}" = "open r /proc/1/mem: ok" ]
+	[ "${lines[2]}" = "ptrace: ok" ]
+}
+
+@test "escape: a created container refuses exec from a runtime without CAP_SYS_PTRACE (its init is still the runtime)" {
+	args /bin/true
+	runtime_caps
+	rr_noptrace create --bundle "$B" "$ID" >/dev/null 2>&1 </dev/null
+	run rr_noptrace exec "$ID" /bin/probe open /proc/1/exe path
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"exec into a created container needs CAP_SYS_PTRACE"* ]]
+}
+
+@test "escape: with the runtime's capabilities, runtime processes of concurrent execs never expose the host binary" {
+	runtime_caps
+	scan_execs rr_noptrace
+}
+
+@test "identity: after execve a non-root container process owns its /proc files (dumpable as usual)" {
+	args /bin/sh -c 'stat -c "%u:%g" /proc/self/environ /proc/self/status; grep -c PATH= /proc/self/environ'
+	jq_config "$B" '.process.user = {"uid": 65534, "gid": 65534}'
+	run rr run --bundle "$B" "$ID"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "65534:65534" ]
+	[ "${lines[1]}" = "65534:65534" ]
+	[ "${lines[2]}" = 1 ]
 }
 
 # ---------------------------------------------------------------------------
@@ -263,28 +351,28 @@ image_dev() {
 	mkdir -p "$B/rootfs/dev"
 }
 
+# keys_masked_or_refused: the run fails, or /proc/keys (masked) is the real
+# /dev/null and reads empty
+keys_masked_or_refused() {
+	run rr run --bundle "$B" "$ID"
+	echo "$status $output"
+	[ "$status" -ne 0 ] || {
+		[ "${lines[0]}" = "character special file 1:3" ] && [ "${lines[1]}" = "read /proc/keys: 0 bytes" ]
+	}
+}
+
 @test "escape: /dev/null replaced by a symlink does not unmask or expose a masked path" {
 	image_dev
 	ln -sfn /proc/sys/kernel/core_pattern "$B/rootfs/dev/null"
 	args /bin/sh -c 'stat -c "%F %t:%T" /proc/keys; /bin/probe read /proc/keys; /bin/probe write /proc/keys "$(cat /proc/sys/kernel/core_pattern)"'
-	run rr run --bundle "$B" "$ID"
-	echo "$status $output"
-	if [ "$status" -eq 0 ]; then
-		[ "${lines[0]}" = "character special file 1:3" ]
-		[ "${lines[1]}" = "read /proc/keys: 0 bytes" ]
-	fi
+	keys_masked_or_refused
 }
 
 @test "escape: /dev/null replaced by another device is refused as a mask" {
 	image_dev
 	mknod -m 666 "$B/rootfs/dev/null" c 1 5 # /dev/zero
 	args /bin/sh -c 'stat -c "%F %t:%T" /proc/keys; /bin/probe read /proc/keys'
-	run rr run --bundle "$B" "$ID"
-	echo "$status $output"
-	if [ "$status" -eq 0 ]; then
-		[ "${lines[0]}" = "character special file 1:3" ]
-		[ "${lines[1]}" = "read /proc/keys: 0 bytes" ]
-	fi
+	keys_masked_or_refused
 }
 
 @test "escape: /dev/null flipped between a symlink, another device and a file during create never masks with anything else" {
@@ -387,33 +475,35 @@ caps_run() {
 	echo "$output"
 }
 
+# caps_are SET=HEX...: the run's Cap<SET> lines have these values
+caps_are() {
+	local kv
+	for kv in "$@"; do
+		[ "$(cap_line "${kv%%=*}" "$output")" = "${kv#*=}" ] || {
+			echo "Cap${kv%%=*}: expected ${kv#*=}"
+			return 1
+		}
+	done
+}
+
 @test "caps: root with the template set: exactly those, nothing inheritable or ambient" {
 	caps_run
 	[ "$status" -eq 0 ]
-	[ "$(cap_line Bnd "$output")" = 0000000020000420 ]
-	[ "$(cap_line Eff "$output")" = 0000000020000420 ]
-	[ "$(cap_line Prm "$output")" = 0000000020000420 ]
-	[ "$(cap_line Inh "$output")" = 0000000000000000 ]
-	[ "$(cap_line Amb "$output")" = 0000000000000000 ]
+	caps_are Bnd=0000000020000420 Eff=0000000020000420 Prm=0000000020000420 Inh=0000000000000000 Amb=0000000000000000
 }
 
 @test "caps: empty bounding set drops everything" {
 	jq_config "$B" '.process.capabilities = {"bounding":[],"effective":[],"permitted":[]}'
 	caps_run
 	[ "$status" -eq 0 ]
-	[ "$(cap_line Bnd "$output")" = 0000000000000000 ]
-	[ "$(cap_line Eff "$output")" = 0000000000000000 ]
-	[ "$(cap_line Prm "$output")" = 0000000000000000 ]
+	caps_are Bnd=0000000000000000 Eff=0000000000000000 Prm=0000000000000000
 }
 
 @test "caps: non-root user without ambient ends with no effective/permitted/inheritable caps" {
 	jq_config "$B" '.process.user = {"uid":1000,"gid":1000}'
 	caps_run
 	[ "$status" -eq 0 ]
-	[ "$(cap_line Bnd "$output")" = 0000000020000420 ]
-	[ "$(cap_line Eff "$output")" = 0000000000000000 ]
-	[ "$(cap_line Prm "$output")" = 0000000000000000 ]
-	[ "$(cap_line Inh "$output")" = 0000000000000000 ]
+	caps_are Bnd=0000000020000420 Eff=0000000000000000 Prm=0000000000000000 Inh=0000000000000000
 }
 
 @test "caps: ambient with inheritable and permitted survives the switch to a non-root user" {
@@ -421,11 +511,7 @@ caps_run() {
 		| .process.capabilities = {"bounding":["CAP_NET_BIND_SERVICE"],"effective":["CAP_NET_BIND_SERVICE"],"permitted":["CAP_NET_BIND_SERVICE"],"inheritable":["CAP_NET_BIND_SERVICE"],"ambient":["CAP_NET_BIND_SERVICE"]}'
 	caps_run
 	[ "$status" -eq 0 ]
-	[ "$(cap_line Amb "$output")" = 0000000000000400 ]
-	[ "$(cap_line Eff "$output")" = 0000000000000400 ]
-	[ "$(cap_line Prm "$output")" = 0000000000000400 ]
-	[ "$(cap_line Inh "$output")" = 0000000000000400 ]
-	[ "$(cap_line Bnd "$output")" = 0000000000000400 ]
+	caps_are Amb=0000000000000400 Eff=0000000000000400 Prm=0000000000000400 Inh=0000000000000400 Bnd=0000000000000400
 }
 
 @test "caps: ambient without inheritable is not granted" {
@@ -445,9 +531,7 @@ caps_run() {
 		| .process.capabilities.inheritable = ["CAP_KILL"]'
 	caps_run
 	[ "$status" -eq 0 ]
-	[ "$(cap_line Inh "$output")" = 0000000000000020 ]
-	[ "$(cap_line Eff "$output")" = 0000000000000000 ]
-	[ "$(cap_line Amb "$output")" = 0000000000000000 ]
+	caps_are Inh=0000000000000020 Eff=0000000000000000 Amb=0000000000000000
 }
 
 @test "identity: additionalGids replace the runtime's groups" {
@@ -476,6 +560,50 @@ caps_run() {
 	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" =~ Groups:[[:space:]]*5\ 7[[:space:]]*$ ]]
 	[ "${lines[1]}" = allow ]
+}
+
+@test "identity: oomScoreAdj in a user namespace whose root is not the host's" {
+	# the switch to the namespace's root hands /proc/self to the host's root:
+	# the value is written before it, and inherited
+	jq_config "$B" '.linux.namespaces += [{"type":"user"}]
+		| .linux.uidMappings = [{"containerID":0,"hostID":200000,"size":65536}]
+		| .linux.gidMappings = [{"containerID":0,"hostID":200000,"size":65536}]
+		| .process.oomScoreAdj = 500'
+	userns_bundle
+	args /bin/sh -c 'cat /proc/self/oom_score_adj; stat -c %u /proc/self/status'
+	run rr run --bundle "$B" "$ID"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 500 ]
+	[ "${lines[1]}" = 0 ]
+}
+
+@test "identity: a runtime without root still writes its child's id maps and time offsets" {
+	command -v setpriv >/dev/null || skip "needs setpriv"
+	setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$REDRUN" ||
+		skip "the redrun binary is out of reach of uid 65534"
+	[ -e /proc/self/timens_offsets ] || skip "no time namespaces"
+	reach_tmpdir
+	chmod -R a+rX "$B"
+	chown 65534:65534 "$RR_ROOT"
+	# what an unprivileged runtime may do: a one-id mapping, no device,
+	# mqueue or sysfs mounts, no resources
+	jq_config "$B" '.linux.namespaces += [{"type":"user"},{"type":"time"}]
+		| .linux.uidMappings = [{"containerID":0,"hostID":65534,"size":1}]
+		| .linux.gidMappings = [{"containerID":0,"hostID":65534,"size":1}]
+		| .linux.timeOffsets = {"monotonic":{"secs":86400,"nanosecs":0}}
+		| .mounts |= map(select(.destination == "/proc" or .destination == "/dev"))
+		| del(.linux.resources) | .process.oomScoreAdj = 500'
+	args /bin/sh -c 'cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups /proc/self/oom_score_adj; grep monotonic /proc/self/timens_offsets'
+	run setpriv --reuid=65534 --regid=65534 --clear-groups env -u XDG_RUNTIME_DIR \
+		"$REDRUN" --root "$RR_ROOT" run --bundle "$B" "$ID"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" =~ ^[[:space:]]*0[[:space:]]+65534[[:space:]]+1$ ]]
+	[[ "${lines[1]}" =~ ^[[:space:]]*0[[:space:]]+65534[[:space:]]+1$ ]]
+	[ "${lines[2]}" = deny ]
+	[ "${lines[3]}" = 500 ]
+	[[ "${lines[4]}" =~ ^monotonic[[:space:]]+86400[[:space:]]+0$ ]]
 }
 
 # ---------------------------------------------------------------------------

@@ -161,11 +161,12 @@ static int cmd_scan_exe(const char *secs)
         continue;
       }
       seen++;
-      struct stat st;
+      struct stat st, bb;
       /* Everything the container legitimately runs is the static busybox or
-       * this probe, both inside the rootfs (same device as "/"). */
-      struct stat root;
-      if (fstat(fd, &st) == 0 && stat("/", &root) == 0 && st.st_dev != root.st_dev) {
+       * this probe. Compared by inode: the rootfs may be on the host
+       * binary's filesystem. */
+      if (fstat(fd, &st) == 0 && !(st.st_dev == self.st_dev && st.st_ino == self.st_ino) &&
+          !(stat("/bin/busybox", &bb) == 0 && st.st_dev == bb.st_dev && st.st_ino == bb.st_ino)) {
         opened_foreign++;
         char t[PATH_MAX];
         ssize_t n = readlink(p, t, sizeof(t) - 1);

@@ -375,9 +375,12 @@ static int spawn(struct create_run *c, struct rr_error **err)
       .close_fds = {c->d->fd, c->d->root_fd, c->sync[0], -1},
       .new_keyring = !o->no_new_keyring,
       .wait_go = needs_go(c, late_cgroup),
+      .undumpable = geteuid() == 0,
   };
-  struct rr_clone_req req = {
-      .ns_flags = c->ns->clone_flags, .clone_parent = !c->foreground, .cgroup_fd = cgroup_fd};
+  struct rr_clone_req req = {.ns_flags = c->ns->clone_flags,
+                             .clone_parent = !c->foreground,
+                             .cgroup_fd = cgroup_fd,
+                             .undumpable = child.undumpable};
   struct rr_clone_res res;
   /* a child that does not wait must be born in its cgroup: it unshares its
    * cgroup namespace right away */

@@ -235,8 +235,12 @@ int rr_container_exec(const struct rr_runtime *rt, const struct rr_exec_opts *o,
     goto out;
   if (o->console_socket != NULL && (console = rr_term_connect_socket(o->console_socket, err)) < 0)
     goto out;
-  if (rr_ns_open_of_pid(st->pid, nsfds, err) < 0)
+  if (rr_ns_open_of_pid(st->pid, nsfds, err) < 0) {
+    /* until start, the init is the runtime, not dumpable (docs/security.md) */
+    if (s == RR_STATUS_CREATED && (*err)->errnum == EACCES)
+      rr_wrap(err, "exec into a created container needs CAP_SYS_PTRACE");
     goto out;
+  }
   /* the namespaces must still be those of the recorded process */
   if (!rr_state_pid_alive(st)) {
     rr_fail(err, RR_ERR_STATE, ESRCH, "container not running");
@@ -271,8 +275,10 @@ int rr_container_exec(const struct rr_runtime *rt, const struct rr_exec_opts *o,
       .close_fds = {d->fd, d->root_fd, sync[0], -1},
       .wait_go = true,
       .join_fds = nsfds,
+      .undumpable = geteuid() == 0,
   };
-  struct rr_clone_req req = {.clone_parent = false, .cgroup_fd = cgfd};
+  struct rr_clone_req req = {
+      .clone_parent = false, .cgroup_fd = cgfd, .undumpable = child.undumpable};
   struct rr_clone_res res;
   pid = rr_clone(&req, &res, err);
   if (pid < 0)

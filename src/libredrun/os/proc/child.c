@@ -213,10 +213,21 @@ void rr_child_main(struct rr_child *c)
     r.state_json = steal_ptr(m.data);
     rr_msg_clear(&m);
   }
+  /* Inherited by the container process; written while /proc/self is ours. */
+  if (rr_proc_set_oom_score_adj(p, &err) < 0)
+    child_fail(&r, err, 1);
+  /* Non-dumpable until execve (docs/security.md); a root runtime clones us
+   * so. Without root, the parent writes our id maps and we our time offsets
+   * first: /proc files a non-dumpable process hands to root. No container
+   * process can reach us before we enter our new namespaces. */
+  bool late_undumpable = c->ns != NULL && !c->undumpable;
+  if (!late_undumpable && rr_proc_set_undumpable(&err) < 0)
+    child_fail(&r, err, 1);
   if (c->join_fds != NULL && rr_ns_child_join_all(c->join_fds, &err) < 0)
     child_fail(&r, err, 1);
   if (c->ns != NULL) {
-    if (rr_ns_child_enter(c->ns, c->cfg, &err) < 0)
+    if (rr_ns_child_enter(c->ns, c->cfg, &err) < 0 ||
+        (late_undumpable && rr_proc_set_undumpable(&err) < 0))
       child_fail(&r, err, 1);
     if ((c->ns->new_user || c->ns->join_fd[0] >= 0) &&
         (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
@@ -280,7 +291,7 @@ void rr_child_main(struct rr_child *c)
     rr_fail_errno(&err, "config.json: .process.cwd `%s`", p->cwd);
     child_fail(&r, err, 1);
   }
-  if (rr_proc_set_rlimits(p, &err) < 0 || rr_proc_set_oom_score_adj(p, &err) < 0)
+  if (rr_proc_set_rlimits(p, &err) < 0)
     child_fail(&r, err, 1);
   _cleanup_free_ char *exe = resolve_exec(p, &err);
   if (exe == NULL)

@@ -31,6 +31,7 @@ struct rr_child {
   bool new_keyring;
   bool wait_go;        /* wait for RR_MSG_GO (maps written, cgroup entered) */
   const int *join_fds; /* exec: namespace fds per rr_ns_table index (-1: keep ours), else NULL */
+  bool undumpable;     /* cloned non-dumpable (rr_clone_req.undumpable) */
 };
 
 /* The child's entry point after clone. Never returns. */

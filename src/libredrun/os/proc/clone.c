@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -56,7 +57,8 @@ static pid_t do_clone3(uint64_t flags, int cgroup_fd, int *pidfd)
   return (pid_t)syscall(SYS_clone3, &a, sizeof(a));
 }
 
-pid_t rr_clone(const struct rr_clone_req *req, struct rr_clone_res *res, struct rr_error **err)
+static pid_t clone_child(const struct rr_clone_req *req, struct rr_clone_res *res,
+                         struct rr_error **err)
 {
   uint64_t flags = req->ns_flags | (req->clone_parent ? CLONE_PARENT : 0);
   int pidfd = -1;
@@ -94,6 +96,20 @@ pid_t rr_clone(const struct rr_clone_req *req, struct rr_clone_res *res, struct 
   if (pid == 0)
     return 0;
   res->pidfd = pidfd;
+  return pid;
+}
+
+pid_t rr_clone(const struct rr_clone_req *req, struct rr_clone_res *res, struct rr_error **err)
+{
+  /* A child that sets itself non-dumpable would be open to ptrace for its
+   * first instructions, already inside the container's pid namespace for
+   * exec; born so, it never is. We are dumpable again right after. */
+  int was = req->undumpable ? prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) : 0;
+  if (req->undumpable && was > 0 && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    return rr_fail_errno(err, "prctl(PR_SET_DUMPABLE)");
+  pid_t pid = clone_child(req, res, err);
+  if (pid != 0 && was > 0)
+    prctl(PR_SET_DUMPABLE, was, 0, 0, 0);
   return pid;
 }
 

@@ -13,6 +13,7 @@ struct rr_clone_req {
   bool clone_parent; /* the child becomes a child of our caller (create, run -d) */
   int cgroup_fd;     /* CLONE_INTO_CGROUP target, -1 for none */
   bool cgroup_only;  /* fail (ENOTSUP, nothing cloned) rather than clone outside cgroup_fd */
+  bool undumpable;   /* born with PR_SET_DUMPABLE 0 (mm flags are copied at clone) */
 };
 
 struct rr_clone_res {

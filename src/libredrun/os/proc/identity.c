@@ -54,6 +54,13 @@ int rr_proc_set_oom_score_adj(const oci_process *p, struct rr_error **err)
   return 0;
 }
 
+int rr_proc_set_undumpable(struct rr_error **err)
+{
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    return rr_fail_errno(err, "prctl(PR_SET_DUMPABLE)");
+  return 0;
+}
+
 /* read once: drop_bounding and set_caps both need it, in the same child */
 static int last_cap(void)
 {

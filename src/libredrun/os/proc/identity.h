@@ -12,8 +12,15 @@
 /* process.rlimits: a hard limit above the host's without CAP_SYS_RESOURCE is
  * an error naming the limit. */
 int rr_proc_set_rlimits(const oci_process *p, struct rr_error **err) RR_WUR;
-/* process.oomScoreAdj */
+/* process.oomScoreAdj, written to /proc/self: before rr_proc_set_undumpable
+ * and the switch to a user namespace's root, which give that file to the
+ * host's root. */
 int rr_proc_set_oom_score_adj(const oci_process *p, struct rr_error **err) RR_WUR;
+/* PR_SET_DUMPABLE 0: from here to execve (which resets it) no process with
+ * our uid and capabilities, a container process included, may ptrace us or
+ * open our /proc/<pid>/exe, environ, mem or fds; our /proc/<pid> files then
+ * belong to root. */
+int rr_proc_set_undumpable(struct rr_error **err) RR_WUR;
 /* Drop from the bounding set what process.capabilities.bounding lacks (needs
  * CAP_SETPCAP, so before the identity change). */
 int rr_proc_drop_bounding(const oci_process *p, struct rr_error **err) RR_WUR;
