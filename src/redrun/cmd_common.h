@@ -68,25 +68,15 @@ static inline int rr_cmd_id_only(int argc, char **argv, const char *usage, const
   return 0;
 }
 
-/* Flags shared by create and run (run adds --detach and --keep). */
-enum {
-  RR_OPT_PID_FILE = 256,
-  RR_OPT_CONSOLE_SOCKET,
-  RR_OPT_NO_PIVOT,
-  RR_OPT_NO_NEW_KEYRING,
-  RR_OPT_PRESERVE_FDS,
-  RR_OPT_KEEP
+/* create's and run's flags and the container id (run also takes --detach
+ * and --keep). Returns 0 with a->o.id set, or with it NULL after printing
+ * `usage` for --help; -1 with *err on a bad flag, value or argument count.
+ * In cmd_create.c. */
+struct rr_cmd_create_args {
+  struct rr_create_opts o;
+  bool detach, keep;
 };
-#define RR_CREATE_OPTIONS                                                                          \
-  {"bundle", required_argument, NULL, 'b'},                                                        \
-      {"pid-file", required_argument, NULL, RR_OPT_PID_FILE},                                      \
-      {"console-socket", required_argument, NULL, RR_OPT_CONSOLE_SOCKET},                          \
-      {"no-pivot", no_argument, NULL, RR_OPT_NO_PIVOT},                                            \
-      {"no-new-keyring", no_argument, NULL, RR_OPT_NO_NEW_KEYRING},                                \
-  {                                                                                                \
-    "preserve-fds", required_argument, NULL, RR_OPT_PRESERVE_FDS                                   \
-  }
-/* 0: handled, 1: not a create flag, -1: bad value (*err set). In cmd_create.c. */
-int rr_cmd_parse_create_flag(int opt, struct rr_create_opts *o, struct rr_error **err);
+int rr_cmd_parse_create(int argc, char **argv, bool run, const char *usage,
+                        struct rr_cmd_create_args *a, struct rr_error **err);
 
 #endif
