@@ -52,6 +52,31 @@ enum rr_status rr_container_status(const struct rr_cdir *d, const struct rr_stat
   return s;
 }
 
+int rr_container_load_live(const struct rr_runtime *rt, const char *id, enum rr_live_want want,
+                           const char *no_cgroup, struct rr_cdir **d, struct rr_state **st,
+                           struct rr_error **err)
+{
+  if (rr_container_load(rt, id, LOCK_EX, d, st, err) < 0)
+    return -1;
+  int r = 0;
+  enum rr_status s = *st ? rr_container_status(*d, *st) : RR_STATUS_STOPPED;
+  if (s == RR_STATUS_STOPPED || s == RR_STATUS_CREATING)
+    r = rr_fail(err, RR_ERR_STATE, ESRCH, "container not running");
+  else if (want == RR_LIVE_NOT_PAUSED && s == RR_STATUS_PAUSED)
+    r = rr_fail(err, RR_ERR_STATE, 0, "container `%s` is already paused", id);
+  else if (want == RR_LIVE_PAUSED && s != RR_STATUS_PAUSED)
+    r = rr_fail(err, RR_ERR_STATE, 0, "container `%s` is not paused", id);
+  else if ((*st)->cgroup_path == NULL)
+    r = rr_fail(err, RR_ERR_UNSUPPORTED, 0, "container `%s` has no cgroup: %s", id, no_cgroup);
+  if (r < 0) {
+    rr_state_free(*st);
+    rr_cdir_free(*d);
+    *st = NULL;
+    *d = NULL;
+  }
+  return r;
+}
+
 int rr_container_signal(const struct rr_state *st, int sig, struct rr_error **err)
 {
   if (st->pid <= 0)

@@ -1,9 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
-#include <errno.h>
-#include <sys/file.h>
-
 #include "libredrun/os/cgroup/cgroup.h"
 #include "libredrun/os/container/control.h"
 #include "libredrun/os/container/internal.h"
@@ -12,19 +9,9 @@ int rr_container_pause(const struct rr_runtime *rt, const char *id, struct rr_er
 {
   struct rr_cdir *d = NULL;
   struct rr_state *st = NULL;
-  if (rr_container_load(rt, id, LOCK_EX, &d, &st, err) < 0)
+  if (rr_container_load_live(rt, id, RR_LIVE_NOT_PAUSED, "it cannot be paused", &d, &st, err) < 0)
     return -1;
-  int r = 0;
-  enum rr_status s = st ? rr_container_status(d, st) : RR_STATUS_STOPPED;
-  if (s == RR_STATUS_PAUSED)
-    r = rr_fail(err, RR_ERR_STATE, 0, "container `%s` is already paused", id);
-  else if (s != RR_STATUS_RUNNING && s != RR_STATUS_CREATED)
-    r = rr_fail(err, RR_ERR_STATE, ESRCH, "container not running");
-  else if (st->cgroup_path == NULL)
-    r = rr_fail(err, RR_ERR_UNSUPPORTED, 0, "container `%s` has no cgroup: it cannot be paused",
-                id);
-  else if (rr_cgroup_freeze(st->cgroup_path, true, err) < 0)
-    r = rr_wrap(err, "pause `%s`", id);
+  int r = rr_cgroup_freeze(st->cgroup_path, true, err) < 0 ? rr_wrap(err, "pause `%s`", id) : 0;
   rr_state_free(st);
   rr_cdir_free(d);
   return r;

@@ -1,9 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
-#include <errno.h>
-#include <sys/file.h>
-
 #include "libredrun/os/cgroup/cgroup.h"
 #include "libredrun/os/container/control.h"
 #include "libredrun/os/container/internal.h"
@@ -13,16 +10,9 @@ int rr_container_update(const struct rr_runtime *rt, const char *id, const oci_l
 {
   struct rr_cdir *d = NULL;
   struct rr_state *st = NULL;
-  if (rr_container_load(rt, id, LOCK_EX, &d, &st, err) < 0)
+  if (rr_container_load_live(rt, id, RR_LIVE_ANY, "nothing to update", &d, &st, err) < 0)
     return -1;
-  int r = 0;
-  enum rr_status s = st ? rr_container_status(d, st) : RR_STATUS_STOPPED;
-  if (s == RR_STATUS_STOPPED || s == RR_STATUS_CREATING)
-    r = rr_fail(err, RR_ERR_STATE, ESRCH, "container not running");
-  else if (st->cgroup_path == NULL)
-    r = rr_fail(err, RR_ERR_UNSUPPORTED, 0, "container `%s` has no cgroup: nothing to update", id);
-  else if (rr_cgroup_update(st->cgroup_path, res, err) < 0)
-    r = rr_wrap(err, "update `%s`", id);
+  int r = rr_cgroup_update(st->cgroup_path, res, err) < 0 ? rr_wrap(err, "update `%s`", id) : 0;
   rr_state_free(st);
   rr_cdir_free(d);
   return r;
