@@ -229,6 +229,21 @@ EOS
 	[ "$output" = "fds: 0 1 2" ]
 }
 
+@test "escape: hooks get only stdin, stdout and stderr, whatever the caller leaks" {
+	args /bin/probe fds
+	# on the host (createRuntime, from the runtime) and in the container's
+	# namespaces (createContainer, from its init)
+	jq_config "$B" '.hooks = {"createRuntime":[{"path":$p,"args":["probe","fds"]}],
+		"createContainer":[{"path":$p,"args":["probe","fds"]}]}' --arg p "$PROBE"
+	run rr run --preserve-fds 1 --bundle "$B" "$ID" 3</dev/null 5</etc/hostname 7<"$BATS_TEST_TMPDIR"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "fds: 0 1 2" ]
+	[ "${lines[1]}" = "fds: 0 1 2" ]
+	[ "${lines[2]}" = "fds: 0 1 2 3" ]
+	[ "${#lines[@]}" -eq 3 ]
+}
+
 @test "escape: --preserve-fds passes exactly the requested fds" {
 	args /bin/probe fds
 	run rr run --preserve-fds 2 --bundle "$B" "$ID" 3</etc/hostname 4</etc/hostname 5<"$BATS_TEST_TMPDIR"

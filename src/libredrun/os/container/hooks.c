@@ -14,6 +14,7 @@
 #include "libredrun/core/util.h"
 #include "libredrun/os/container/hooks.h"
 #include "libredrun/os/proc/clone.h"
+#include "libredrun/os/proc/fds.h"
 
 static const char *const kind_names[] = {"prestart",       "createRuntime", "createContainer",
                                          "startContainer", "poststart",     "poststop"};
@@ -67,6 +68,9 @@ static void __attribute__((noreturn)) hook_child(const oci_hook *h, int in_fd)
     signal(s, SIG_DFL);
   if (dup2(in_fd, STDIN_FILENO) < 0)
     _exit(127);
+  /* the state on stdin, our stdout and stderr: nothing our caller leaked to
+   * us, nor the container's --preserve-fds */
+  rr_fds_cloexec_from(3);
   char *fallback[] = {h->path, NULL};
   char *noenv[] = {NULL};
   char **argv = h->args_len > 0 ? h->args : fallback;

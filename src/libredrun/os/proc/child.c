@@ -15,6 +15,7 @@
 #include "libredrun/core/util.h"
 #include "libredrun/os/container/hooks.h"
 #include "libredrun/os/proc/child.h"
+#include "libredrun/os/proc/fds.h"
 #include "libredrun/os/proc/parent_death.h"
 #include "libredrun/os/proc/redpak_locks.h"
 #include "libredrun/os/proc/identity.h"
@@ -144,15 +145,8 @@ static int prepare_fds(const struct rr_child *c, struct rr_error **err)
     if (fl >= 0 && fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC) < 0)
       return rr_fail_errno(err, "--preserve-fds: fd %d", fd);
   }
-  /* Whatever else is open (stray fds the caller leaked to us included) is
-   * closed by execve: no host fd reaches the container. */
-  if (syscall(SYS_close_range, 3 + c->keep_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
-    for (int fd = 3 + c->keep_fds; fd < 65536; fd++) {
-      int fl = fcntl(fd, F_GETFD);
-      if (fl >= 0)
-        fcntl(fd, F_SETFD, fl | FD_CLOEXEC);
-    }
-  }
+  /* no host fd reaches the container */
+  rr_fds_cloexec_from(3 + c->keep_fds);
   return 0;
 }
 

@@ -13,4 +13,6 @@ librros_a_SOURCES += \
 	src/libredrun/os/proc/parent_death.h \
 	src/libredrun/os/proc/parent_death.c \
 	src/libredrun/os/proc/redpak_locks.h \
-	src/libredrun/os/proc/redpak_locks.c
+	src/libredrun/os/proc/redpak_locks.c \
+	src/libredrun/os/proc/fds.h \
+	src/libredrun/os/proc/fds.c
