@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* seccomp: the program redrun loads (libseccomp's binary tree) gives the same
- * verdict as libseccomp's plain list for every input that matters, checked
+/* seccomp: the program redrun loads (libseccomp's binary tree with its
+ * syscall-number dispatch compacted to ranges) and the plain tree give the
+ * same verdict as libseccomp's plain list for every input that matters, checked
  * with a classic BPF interpreter over all syscall numbers of the native, the
  * compat and an unknown architecture, and over argument values around every
  * value the rules compare with. Needs no root and loads nothing. */
@@ -9,6 +10,7 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <seccomp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,8 +143,8 @@ static struct verdict bpf_run(const struct sock_filter *f, size_t n, const struc
 }
 
 struct progs {
-  struct sock_filter *tree, *list;
-  size_t n_tree, n_list;
+  struct sock_filter *list, *tree, *ranges;
+  size_t n_list, n_tree, n_ranges;
   uint64_t *vals;
   size_t n_vals;
   long runs, mismatches, broken;
@@ -150,6 +152,9 @@ struct progs {
 
 static void add_val(struct progs *p, uint64_t v)
 {
+  for (size_t i = 0; i < p->n_vals; i++)
+    if (p->vals[i] == v)
+      return;
   p->vals = rr_xrealloc(p->vals, (p->n_vals + 1) * sizeof(*p->vals));
   p->vals[p->n_vals++] = v;
 }
@@ -178,19 +183,20 @@ static void collect_vals(struct progs *p, const oci_seccomp *s)
 
 static void compare_one(struct progs *p, const struct seccomp_data *d, bool *args_matter)
 {
-  struct verdict t = bpf_run(p->tree, p->n_tree, d), l = bpf_run(p->list, p->n_list, d);
+  struct verdict l = bpf_run(p->list, p->n_list, d), t = bpf_run(p->tree, p->n_tree, d),
+                 r = bpf_run(p->ranges, p->n_ranges, d);
   p->runs++;
-  if (!t.ok || !l.ok) {
+  if (!t.ok || !l.ok || !r.ok) {
     if (p->broken++ == 0)
       printf("# program did not return: arch 0x%x nr %d\n", d->arch, d->nr);
     return;
   }
-  if (t.ret != l.ret && p->mismatches++ < 5)
-    printf("# arch 0x%x nr %d args %llx %llx %llx: tree 0x%x list 0x%x\n", d->arch, d->nr,
-           (unsigned long long)d->args[0], (unsigned long long)d->args[1],
-           (unsigned long long)d->args[2], t.ret, l.ret);
+  if ((t.ret != l.ret || r.ret != l.ret) && p->mismatches++ < 5)
+    printf("# arch 0x%x nr %d args %llx %llx %llx: list 0x%x tree 0x%x ranges 0x%x\n", d->arch,
+           d->nr, (unsigned long long)d->args[0], (unsigned long long)d->args[1],
+           (unsigned long long)d->args[2], l.ret, t.ret, r.ret);
   if (args_matter != NULL)
-    *args_matter = t.read_args || l.read_args;
+    *args_matter = t.read_args || l.read_args || r.read_args;
 }
 
 /* A run whose path read no argument takes that path for any arguments, so
@@ -222,18 +228,20 @@ static void check_same_verdicts(const char *json, const char *what)
   struct rr_error *err = NULL;
   oci_config *c = oci_config_parse_data(json, strlen(json), "config.json", &err);
   struct progs p = {0};
-  bool compiled =
-      c != NULL && c->linux != NULL && c->linux->seccomp != NULL &&
-      rr_seccomp_compile(c->linux->seccomp, RR_SECCOMP_OPTIMIZE, &p.tree, &p.n_tree, &err) == 0 &&
-      rr_seccomp_compile(c->linux->seccomp, 1, &p.list, &p.n_list, &err) == 0;
-  TAP_OK(compiled, "%s: compiles as a tree and as a list", what);
+  const oci_seccomp *sc = c != NULL && c->linux != NULL ? c->linux->seccomp : NULL;
+  bool compiled = sc != NULL &&
+                  rr_seccomp_compile(sc, RR_SECCOMP_LIST, &p.list, &p.n_list, &err) == 0 &&
+                  rr_seccomp_compile(sc, RR_SECCOMP_TREE, &p.tree, &p.n_tree, &err) == 0 &&
+                  rr_seccomp_compile(sc, RR_SECCOMP_RANGES, &p.ranges, &p.n_ranges, &err) == 0;
+  TAP_OK(compiled, "%s: compiles as a list, a tree and ranges", what);
   if (!compiled) {
     printf("# %s\n", err ? err->msg : "no seccomp section");
     rr_error_free(err);
     oci_config_free(c);
     return;
   }
-  printf("# %s: %zu instructions as a tree, %zu as a list\n", what, p.n_tree, p.n_list);
+  printf("# %s: %zu instructions as a list, %zu as a tree, %zu as ranges\n", what, p.n_list,
+         p.n_tree, p.n_ranges);
   collect_vals(&p, c->linux->seccomp);
   const uint32_t archs[] = {AUDIT_ARCH_X86_64, AUDIT_ARCH_I386, AUDIT_ARCH_AARCH64, 0};
   for (size_t a = 0; a < RR_ARRAY_SIZE(archs); a++) {
@@ -250,6 +258,7 @@ static void check_same_verdicts(const char *json, const char *what)
          what);
   free(p.tree);
   free(p.list);
+  free(p.ranges);
   free(p.vals);
   oci_config_free(c);
 }
@@ -270,8 +279,96 @@ static char *slurp(const char *path)
   return buf;
 }
 
+/* Same verdicts from a program and its compaction, over small inputs. */
+static bool same_small(const struct sock_filter *a, size_t na, const struct sock_filter *b,
+                       size_t nb)
+{
+  for (uint32_t arch = 0; arch < 24; arch++)
+    for (int nr = -1; nr < 24; nr++) {
+      struct seccomp_data d = {.nr = nr, .arch = arch};
+      struct verdict x = bpf_run(a, na, &d), y = bpf_run(b, nb, &d);
+      if (!x.ok || !y.ok || x.ret != y.ret)
+        return false;
+    }
+  return true;
+}
+
+/* Hand-made programs: a chain the compaction may replace, and the same chain
+ * also entered in its middle (with another value in the accumulator), which
+ * it must leave alone or keep exact. */
+static void test_compact_shapes(void)
+{
+  enum { ALLOW = SECCOMP_RET_ALLOW, DENY = SECCOMP_RET_ERRNO | 1 };
+  struct sock_filter chain[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 4),        /* 0: arch */
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 3, 1, 0), /* 1: arch 3 -> 3 */
+      BPF_JUMP(BPF_JMP | BPF_JA, 5, 0, 0),          /* 2: else into the chain at 8 */
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),        /* 3: nr */
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 12, 0),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 2, 11, 0),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 3, 10, 0),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 4, 9, 0),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 5, 8, 0), /* 8 */
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 6, 7, 0),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 7, 6, 0),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 8, 5, 0),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 9, 4, 0),
+      BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, 20, 3, 0),
+      BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 15, 2, 0),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 12, 1, 0),
+      BPF_STMT(BPF_RET | BPF_K, DENY), /* 16 */
+      BPF_STMT(BPF_RET | BPF_K, ALLOW),
+  };
+  struct sock_filter *out = NULL;
+  size_t n_out = 0;
+  int r = rr_seccomp_bpf_compact(chain, RR_ARRAY_SIZE(chain), &out, &n_out);
+  TAP_OK(r < 0 || same_small(chain, RR_ARRAY_SIZE(chain), out, n_out),
+         "a chain entered in its middle is left alone or kept exact (%s)",
+         r < 0 ? "left alone" : "compacted");
+  free(out);
+  out = NULL;
+
+  /* the same without the side entry: compacted, same verdicts */
+  chain[2] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+  r = rr_seccomp_bpf_compact(chain, RR_ARRAY_SIZE(chain), &out, &n_out);
+  TAP_OK(r == 0 && n_out < RR_ARRAY_SIZE(chain) &&
+             same_small(chain, RR_ARRAY_SIZE(chain), out, n_out),
+         "a chain entered at its start is compacted (%zu -> %zu), same verdicts",
+         RR_ARRAY_SIZE(chain), r == 0 ? n_out : 0);
+  free(out);
+}
+
+/* Many ranges and exits: x86_64 syscalls 0-329 by number, in runs of
+ * allowed, two errno values, a rule with arguments and unlisted ones. */
+static char *mixed_section(void)
+{
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *m = open_memstream(&buf, &len);
+  fputs("{\"ociVersion\":\"1.3.0\",\"root\":{\"path\":\"rootfs\"},\"linux\":{\"seccomp\":{"
+        "\"defaultAction\":\"SCMP_ACT_KILL_PROCESS\",\"architectures\":[\"SCMP_ARCH_X86_64\","
+        "\"SCMP_ARCH_X86\",\"SCMP_ARCH_X32\"],\"syscalls\":[",
+        m);
+  for (int nr = 0; nr < 330; nr++) {
+    char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64, nr);
+    int kind = (nr / 3) % 6;
+    if (name != NULL && kind < 5)
+      fprintf(m, "%s{\"names\":[\"%s\"],\"action\":%s}", nr ? "," : "", name,
+              kind < 2    ? "\"SCMP_ACT_ALLOW\""
+              : kind == 2 ? "\"SCMP_ACT_ERRNO\",\"errnoRet\":5"
+              : kind == 3 ? "\"SCMP_ACT_ERRNO\",\"errnoRet\":6"
+                          : "\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":1,\"value\":7,"
+                            "\"op\":\"SCMP_CMP_LE\"}]");
+    free(name);
+  }
+  fputs("]}}}", m);
+  fclose(m);
+  return buf;
+}
+
 int main(void)
 {
+  test_compact_shapes();
   /* every comparison operator, AND of two arguments, OR on one argument,
    * errno and kill actions, three architectures */
   check_same_verdicts(
@@ -299,6 +396,9 @@ int main(void)
       "{\"index\":3,\"value\":10,\"op\":\"SCMP_CMP_LE\"}]}"
       "]}}}",
       "rules with arguments");
+
+  _cleanup_free_ char *mixed = mixed_section();
+  check_same_verdicts(mixed, "runs of actions, arguments, kill by default");
 
   const char *srcdir = getenv("TESTS_SRCDIR");
   _cleanup_free_ char *path =

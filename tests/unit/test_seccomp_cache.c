@@ -56,7 +56,7 @@ static bool prepare(const char *root, int e, bool *hit)
   struct sock_filter *ref = NULL;
   size_t n_ref = 0;
   bool ok = c != NULL && rr_seccomp_prepare(c->linux->seccomp, root, &sc, &err) == 0 &&
-            rr_seccomp_compile(c->linux->seccomp, RR_SECCOMP_OPTIMIZE, &ref, &n_ref, &err) == 0 &&
+            rr_seccomp_compile(c->linux->seccomp, RR_SECCOMP_RANGES, &ref, &n_ref, &err) == 0 &&
             sc->n_insns == n_ref && memcmp(sc->insns, ref, n_ref * sizeof(*ref)) == 0;
   if (err != NULL)
     printf("# %s\n", err->msg);

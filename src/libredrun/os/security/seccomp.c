@@ -28,8 +28,9 @@
 #endif
 
 /* Bump when the way a section is compiled changes: old cache entries then miss.
- * 2: libseccomp's binary tree (RR_SECCOMP_OPTIMIZE) instead of its linear list. */
-#define RR_SECCOMP_COMPILER_VERSION 2
+ * 2: libseccomp's binary tree instead of its linear list; 3: the tree's
+ * syscall-number dispatch compacted to ranges (RR_SECCOMP_RANGES). */
+#define RR_SECCOMP_COMPILER_VERSION 3
 
 static void buf_add(struct rr_buf *b, const void *p, size_t n)
 {
@@ -222,9 +223,10 @@ static int export_bpf(scmp_filter_ctx ctx, struct sock_filter **insns, size_t *n
   return 0;
 }
 
-int rr_seccomp_compile(const oci_seccomp *s, int optimize, struct sock_filter **insns, size_t *n,
-                       struct rr_error **err)
+int rr_seccomp_compile(const oci_seccomp *s, enum rr_seccomp_shape shape,
+                       struct sock_filter **insns, size_t *n, struct rr_error **err)
 {
+  int optimize = shape == RR_SECCOMP_LIST ? 1 : 2;
   const struct rr_scmp_action *def = rr_scmp_action_by_name(s->default_action);
   uint32_t def_act = action_value(def, s->default_errno_ret_present, s->default_errno_ret);
   scmp_filter_ctx ctx = seccomp_init(def_act);
@@ -239,6 +241,14 @@ int rr_seccomp_compile(const oci_seccomp *s, int optimize, struct sock_filter **
   if (add_archs(ctx, s, err) == 0 && add_rules(ctx, s, def_act, err) == 0)
     r = export_bpf(ctx, insns, n, err);
   seccomp_release(ctx);
+  struct sock_filter *ranges;
+  size_t n_ranges;
+  if (r == 0 && shape == RR_SECCOMP_RANGES &&
+      rr_seccomp_bpf_compact(*insns, *n, &ranges, &n_ranges) == 0) {
+    free(*insns);
+    *insns = ranges;
+    *n = n_ranges;
+  }
   return r;
 }
 
@@ -301,7 +311,7 @@ int rr_seccomp_prepare(const oci_seccomp *s, const char *state_root, struct rr_s
   _cleanup_free_ char *dir = rr_seccomp_cache_dir(state_root);
   if (rr_seccomp_cache_load(dir, &key, &sc->insns, &sc->n_insns)) {
     sc->cache_hit = true;
-  } else if (rr_seccomp_compile(s, RR_SECCOMP_OPTIMIZE, &sc->insns, &sc->n_insns, err) < 0) {
+  } else if (rr_seccomp_compile(s, RR_SECCOMP_RANGES, &sc->insns, &sc->n_insns, err) < 0) {
     free(key.data);
     rr_seccomp_free(sc);
     return -1;
