@@ -326,6 +326,9 @@ static int spawn(struct create_run *c, struct rr_error **err)
   st->boot_id = rr_boot_id();
   st->owner = geteuid();
   st->own_pid_ns = c->ns->new_pid;
+  /* start and delete read the frozen config only for these */
+  st->late_hooks = rr_hooks_count(c->cfg->hooks, RR_HOOK_POSTSTART) > 0 ||
+                   rr_hooks_count(c->cfg->hooks, RR_HOOK_POSTSTOP) > 0;
   st->annotations = annotations_json(c->cfg->annotations);
 
   if (rr_state_claim(c->rt->root, o->id, &c->d, err) < 0)

@@ -20,7 +20,7 @@ int rr_container_do_destroy(struct rr_cdir *d, const struct rr_state *st, const 
       if (rr_container_signal(st, SIGKILL, &e) == 0)
         rr_container_wait_gone(st, 10000);
     }
-    if (cfg != NULL) {
+    if (cfg != NULL && rr_hooks_count(cfg->hooks, RR_HOOK_POSTSTOP) > 0) {
       _cleanup_free_ char *sj = rr_container_state_json(st, RR_STATUS_STOPPED);
       rr_hooks_run_warn(cfg->hooks, RR_HOOK_POSTSTOP, sj);
     }
@@ -65,8 +65,9 @@ int rr_container_delete(const struct rr_runtime *rt, const char *id, bool force,
             rr_status_name(s));
   } else {
     _cleanup_error_ struct rr_error *cerr = NULL;
-    oci_config *cfg = rr_container_frozen_config(d, &cerr);
-    if (cfg == NULL && st != NULL)
+    /* the frozen config is parsed only for its poststop hooks */
+    oci_config *cfg = st == NULL || st->late_hooks ? rr_container_frozen_config(d, &cerr) : NULL;
+    if (cfg == NULL && st != NULL && st->late_hooks)
       rr_warn("delete `%s`: poststop hooks not run: %s", id, cerr->msg);
     r = rr_container_do_destroy(d, st, cfg, false, err);
     oci_config_free(cfg);

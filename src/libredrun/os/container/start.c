@@ -30,8 +30,10 @@ int rr_container_do_start(struct rr_cdir *d, const struct rr_state *st, const oc
   if (write(fd, &one, 1) != 1)
     return rr_fail_errno(err, "release the container process");
   unlinkat(d->fd, RR_STATE_FIFO, 0);
-  _cleanup_free_ char *sj = rr_container_state_json(st, RR_STATUS_RUNNING);
-  rr_hooks_run_warn(cfg->hooks, RR_HOOK_POSTSTART, sj);
+  if (cfg != NULL && rr_hooks_count(cfg->hooks, RR_HOOK_POSTSTART) > 0) {
+    _cleanup_free_ char *sj = rr_container_state_json(st, RR_STATUS_RUNNING);
+    rr_hooks_run_warn(cfg->hooks, RR_HOOK_POSTSTART, sj);
+  }
   return 0;
 }
 
@@ -50,8 +52,9 @@ int rr_container_start(const struct rr_runtime *rt, const char *id, struct rr_er
   else if (s != RR_STATUS_CREATED)
     rr_fail(err, RR_ERR_STATE, 0, "cannot start an already running container");
   else {
-    oci_config *cfg = rr_container_frozen_config(d, err);
-    if (cfg != NULL) {
+    /* the frozen config is parsed only for its poststart hooks */
+    oci_config *cfg = st->late_hooks ? rr_container_frozen_config(d, err) : NULL;
+    if (cfg != NULL || !st->late_hooks) {
       r = rr_container_do_start(d, st, cfg, err);
       oci_config_free(cfg);
     }

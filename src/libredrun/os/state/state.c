@@ -185,6 +185,7 @@ int rr_state_write(const struct rr_cdir *d, const struct rr_state *st, struct rr
   json_object_object_add(o, "owner", json_object_new_int64(st->owner));
   add_str(o, "cgroup_path", st->cgroup_path);
   json_object_object_add(o, "own_pid_ns", json_object_new_boolean(st->own_pid_ns));
+  json_object_object_add(o, "late_hooks", json_object_new_boolean(st->late_hooks));
   if (st->annotations != NULL)
     json_object_object_add(o, "annotations", json_object_get(st->annotations));
   const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
@@ -275,6 +276,10 @@ int rr_state_read(const struct rr_cdir *d, struct rr_state **out, struct rr_erro
     st->owner = (uid_t)json_object_get_int64(v);
   if (json_object_object_get_ex(o, "own_pid_ns", &v))
     st->own_pid_ns = json_object_get_boolean(v);
+  /* a state written before the field existed: the frozen config tells */
+  st->late_hooks = true;
+  if (json_object_object_get_ex(o, "late_hooks", &v))
+    st->late_hooks = json_object_get_boolean(v);
   st->boot_id = get_str(o, "boot_id");
   st->bundle = get_str(o, "bundle");
   st->rootfs = get_str(o, "rootfs");

@@ -51,6 +51,7 @@ struct rr_state {
   uid_t owner;
   char *cgroup_path;        /* absolute, NULL without cgroup */
   bool own_pid_ns;          /* the container has its own pid namespace */
+  bool late_hooks;          /* poststart or poststop hooks in the config (true when not recorded) */
   json_object *annotations; /* object or NULL; owned */
 };
 
