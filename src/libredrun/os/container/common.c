@@ -52,11 +52,11 @@ enum rr_status rr_container_status(const struct rr_cdir *d, const struct rr_stat
   return s;
 }
 
-int rr_container_load_live(const struct rr_runtime *rt, const char *id, enum rr_live_want want,
-                           const char *no_cgroup, struct rr_cdir **d, struct rr_state **st,
-                           struct rr_error **err)
+int rr_container_load_live(const struct rr_runtime *rt, const char *id, int lock,
+                           enum rr_live_want want, const char *no_cgroup, struct rr_cdir **d,
+                           struct rr_state **st, struct rr_error **err)
 {
-  if (rr_container_load(rt, id, LOCK_EX, d, st, err) < 0)
+  if (rr_container_load(rt, id, lock, d, st, err) < 0)
     return -1;
   int r = 0;
   enum rr_status s = *st ? rr_container_status(*d, *st) : RR_STATUS_STOPPED;
@@ -75,6 +75,19 @@ int rr_container_load_live(const struct rr_runtime *rt, const char *id, enum rr_
     *d = NULL;
   }
   return r;
+}
+
+char *rr_container_live_cgroup(const struct rr_runtime *rt, const char *id, const char *no_cgroup,
+                               struct rr_error **err)
+{
+  struct rr_cdir *d = NULL;
+  struct rr_state *st = NULL;
+  if (rr_container_load_live(rt, id, 0, RR_LIVE_ANY, no_cgroup, &d, &st, err) < 0)
+    return NULL;
+  char *path = rr_xstrdup(st->cgroup_path);
+  rr_state_free(st);
+  rr_cdir_free(d);
+  return path;
 }
 
 int rr_container_signal(const struct rr_state *st, int sig, struct rr_error **err)

@@ -60,18 +60,9 @@ static bool still_running(const struct rr_runtime *rt, const char *id)
 int rr_container_events(const struct rr_runtime *rt, const char *id, bool once, long interval_ms,
                         FILE *out, struct rr_error **err)
 {
-  struct rr_cdir *d = NULL;
-  struct rr_state *st = NULL;
-  if (rr_container_load(rt, id, 0, &d, &st, err) < 0)
-    return -1;
-  enum rr_status s = st ? rr_container_status(d, st) : RR_STATUS_STOPPED;
-  _cleanup_free_ char *path = st && st->cgroup_path ? rr_xstrdup(st->cgroup_path) : NULL;
-  rr_state_free(st);
-  rr_cdir_free(d);
-  if (s == RR_STATUS_STOPPED)
-    return rr_fail(err, RR_ERR_STATE, ESRCH, "container not running");
+  _cleanup_free_ char *path = rr_container_live_cgroup(rt, id, "no events", err);
   if (path == NULL)
-    return rr_fail(err, RR_ERR_UNSUPPORTED, 0, "container `%s` has no cgroup: no events", id);
+    return -1;
   json_object *stats = NULL;
   if (once) {
     if (rr_cgroup_stats(path, &stats, err) < 0)

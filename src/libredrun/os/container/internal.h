@@ -50,13 +50,17 @@ int rr_container_load(const struct rr_runtime *rt, const char *id, int lock, str
                       struct rr_state **st, struct rr_error **err) RR_WUR;
 /* Live status, paused included. */
 enum rr_status rr_container_status(const struct rr_cdir *d, const struct rr_state *st);
-/* pause, resume, update: `id` loaded for a change (LOCK_EX), created,
- * running or paused as `want` asks, and with a cgroup (`no_cgroup` ends the
- * error "container `ID` has no cgroup: ..."). On failure nothing is kept. */
+/* pause, resume, update (lock LOCK_EX), events, ps (lock 0): `id` loaded,
+ * created, running or paused as `want` asks, and with a cgroup (`no_cgroup`
+ * ends the error "container `ID` has no cgroup: ..."). On failure nothing is
+ * kept. */
 enum rr_live_want { RR_LIVE_ANY, RR_LIVE_PAUSED, RR_LIVE_NOT_PAUSED };
-int rr_container_load_live(const struct rr_runtime *rt, const char *id, enum rr_live_want want,
-                           const char *no_cgroup, struct rr_cdir **d, struct rr_state **st,
-                           struct rr_error **err) RR_WUR;
+int rr_container_load_live(const struct rr_runtime *rt, const char *id, int lock,
+                           enum rr_live_want want, const char *no_cgroup, struct rr_cdir **d,
+                           struct rr_state **st, struct rr_error **err) RR_WUR;
+/* The same, unlocked, for readers: only the cgroup path (to free), or NULL. */
+char *rr_container_live_cgroup(const struct rr_runtime *rt, const char *id, const char *no_cgroup,
+                               struct rr_error **err);
 /* Signal the recorded process through a pidfd, after checking it is still the
  * same process (start time). ESRCH when it is gone. */
 int rr_container_signal(const struct rr_state *st, int sig, struct rr_error **err) RR_WUR;

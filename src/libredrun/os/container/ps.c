@@ -98,18 +98,9 @@ int rr_container_ps(const struct rr_runtime *rt, const char *id, const char *for
 {
   if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0)
     return rr_fail(err, RR_ERR_INVALID, 0, "ps: unknown format `%s` (table or json)", format);
-  struct rr_cdir *d = NULL;
-  struct rr_state *st = NULL;
-  if (rr_container_load(rt, id, 0, &d, &st, err) < 0)
-    return -1;
-  enum rr_status s = st ? rr_container_status(d, st) : RR_STATUS_STOPPED;
-  _cleanup_free_ char *path = st && st->cgroup_path ? rr_xstrdup(st->cgroup_path) : NULL;
-  rr_state_free(st);
-  rr_cdir_free(d);
-  if (s == RR_STATUS_STOPPED || s == RR_STATUS_CREATING)
-    return rr_fail(err, RR_ERR_STATE, ESRCH, "container not running");
+  _cleanup_free_ char *path = rr_container_live_cgroup(rt, id, "no process list", err);
   if (path == NULL)
-    return rr_fail(err, RR_ERR_UNSUPPORTED, 0, "container `%s` has no cgroup: no process list", id);
+    return -1;
   _cleanup_free_ pid_t *pids = NULL;
   size_t n = 0;
   if (rr_cgroup_pids(path, &pids, &n, err) < 0)

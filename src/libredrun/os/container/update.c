@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
+#include <sys/file.h>
+
 #include "libredrun/os/cgroup/cgroup.h"
 #include "libredrun/os/container/control.h"
 #include "libredrun/os/container/internal.h"
@@ -10,7 +12,7 @@ int rr_container_update(const struct rr_runtime *rt, const char *id, const oci_l
 {
   struct rr_cdir *d = NULL;
   struct rr_state *st = NULL;
-  if (rr_container_load_live(rt, id, RR_LIVE_ANY, "nothing to update", &d, &st, err) < 0)
+  if (rr_container_load_live(rt, id, LOCK_EX, RR_LIVE_ANY, "nothing to update", &d, &st, err) < 0)
     return -1;
   int r = rr_cgroup_update(st->cgroup_path, res, err) < 0 ? rr_wrap(err, "update `%s`", id) : 0;
   rr_state_free(st);
