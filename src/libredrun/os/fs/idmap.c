@@ -12,27 +12,7 @@
 
 #include "libredrun/core/util.h"
 #include "libredrun/os/fs/plan.h"
-
-static int write_map(pid_t pid, const char *file, oci_id_mapping **maps, size_t n,
-                     struct rr_error **err)
-{
-  char path[64];
-  _cleanup_free_ char *text = rr_xstrdup("");
-  for (size_t i = 0; i < n; i++) {
-    char *t =
-        rr_xasprintf("%s%u %u %u\n", text, maps[i]->container_id, maps[i]->host_id, maps[i]->size);
-    free(text);
-    text = t;
-  }
-  snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-  _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0)
-    return rr_fail_errno(err, "open `%s`", path);
-  size_t len = strlen(text);
-  if (write(fd, text, len) != (ssize_t)len)
-    return rr_fail_errno(err, "write `%s`", path);
-  return 0;
-}
+#include "libredrun/os/ns/ns.h"
 
 /* An id-mapped mount takes its mapping from a user namespace: a short-lived
  * child unshares one, we write the mount's mappings into it, keep an fd to it
@@ -62,8 +42,8 @@ int rr_fs_idmap_userns(const oci_mount *m, struct rr_error **err)
   int r = -1;
   if (read(pipefd[0], &c, 1) != 1 || c != 'y') {
     rr_fail(err, RR_ERR_SYSTEM, 0, "id-mapped mount: cannot create a user namespace");
-  } else if (write_map(pid, "uid_map", m->uid_mappings, m->uid_mappings_len, err) == 0 &&
-             write_map(pid, "gid_map", m->gid_mappings, m->gid_mappings_len, err) == 0) {
+  } else if (rr_ns_write_idmap(pid, "uid_map", m->uid_mappings, m->uid_mappings_len, err) == 0 &&
+             rr_ns_write_idmap(pid, "gid_map", m->gid_mappings, m->gid_mappings_len, err) == 0) {
     char path[64];
     snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
     r = open(path, O_RDONLY | O_CLOEXEC);

@@ -158,17 +158,22 @@ static char *format_map(oci_id_mapping **m, size_t n)
   return s;
 }
 
+int rr_ns_write_idmap(pid_t pid, const char *file, oci_id_mapping **m, size_t n,
+                      struct rr_error **err)
+{
+  _cleanup_free_ char *text = format_map(m, n);
+  return write_proc_file(pid, file, text, err);
+}
+
 int rr_ns_write_idmaps(pid_t pid, const oci_config *cfg, struct rr_error **err)
 {
   const oci_linux *lx = cfg->linux;
-  _cleanup_free_ char *uids = format_map(lx->uid_mappings, lx->uid_mappings_len);
-  _cleanup_free_ char *gids = format_map(lx->gid_mappings, lx->gid_mappings_len);
-  if (write_proc_file(pid, "uid_map", uids, err) < 0)
+  if (rr_ns_write_idmap(pid, "uid_map", lx->uid_mappings, lx->uid_mappings_len, err) < 0)
     return rr_wrap(err, "config.json: .linux.uidMappings");
   /* without CAP_SETGID in the parent user namespace the kernel requires setgroups deny */
   if (geteuid() != 0 && write_proc_file(pid, "setgroups", "deny", err) < 0)
     return -1;
-  if (write_proc_file(pid, "gid_map", gids, err) < 0)
+  if (rr_ns_write_idmap(pid, "gid_map", lx->gid_mappings, lx->gid_mappings_len, err) < 0)
     return rr_wrap(err, "config.json: .linux.gidMappings");
   return 0;
 }

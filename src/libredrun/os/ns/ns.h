@@ -38,6 +38,10 @@ void rr_ns_plan_free(struct rr_ns_plan *p);
 int rr_ns_parent_join(const struct rr_ns_plan *p, struct rr_error **err) RR_WUR;
 /* Parent, after clone: write the child's uid_map/gid_map (setgroups deny when unprivileged). */
 int rr_ns_write_idmaps(pid_t pid, const oci_config *cfg, struct rr_error **err) RR_WUR;
+/* Write `n` mappings to /proc/<pid>/<file> (uid_map or gid_map), one
+ * "inside outside size" line each, in one write as the kernel requires. */
+int rr_ns_write_idmap(pid_t pid, const char *file, oci_id_mapping **m, size_t n,
+                      struct rr_error **err) RR_WUR;
 /* Child: join the user namespace by path, unshare, cgroup and time namespaces. */
 int rr_ns_child_enter(const struct rr_ns_plan *p, const oci_config *cfg,
                       struct rr_error **err) RR_WUR;
