@@ -91,14 +91,8 @@ hook() { # hook NAME: a hook object running the host script with args [hook, NAM
 }
 
 @test "hooks: a failing prestart, createContainer or missing hook binary fails create" {
-	jq_config "$B" '.hooks = {"createContainer":[{"path":"/bin/false"}]}'
-	run rr create -b "$B" "$ID"
-	[ "$status" -eq 1 ]
-	[ "$output" = "redrun: hook createContainer[0] \`/bin/false\`: exited with status 1" ]
-	jq_config "$B" '.hooks = {"prestart":[{"path":"/nonexistent/hook"}]}'
-	run rr create -b "$B" "$ID"
-	[ "$status" -eq 1 ]
-	[ "$output" = "redrun: hook prestart[0] \`/nonexistent/hook\`: No such file or directory" ]
+	create_fails '.hooks = {"createContainer":[{"path":"/bin/false"}]}' "hook createContainer[0] \`/bin/false\`: exited with status 1"
+	create_fails '.hooks = {"prestart":[{"path":"/nonexistent/hook"}]}' "hook prestart[0] \`/nonexistent/hook\`: No such file or directory"
 	[ -z "$(ls -A "$RR_ROOT")" ]
 }
 
@@ -122,7 +116,5 @@ hook() { # hook NAME: a hook object running the host script with args [hook, NAM
 }
 
 @test "hooks: a relative path is refused" {
-	jq_config "$B" '.hooks = {"poststop":[{"path":"bin/true"}]}'
-	run rr create -b "$B" "$ID"
-	[ "$output" = "redrun: config.json: .hooks.poststop[0].path: must be an absolute path" ]
+	create_fails '.hooks = {"poststop":[{"path":"bin/true"}]}' "config.json: .hooks.poststop[0].path: must be an absolute path"
 }

@@ -54,6 +54,17 @@ state_field() {
 	"$REDRUN" --root "$RR_ROOT" state "$1" | jq -r ".$2"
 }
 
+# create_fails JQ-FILTER MESSAGE: after that config edit, create exits 1 with
+# exactly "redrun: MESSAGE" and leaves no state
+create_fails() {
+	jq_config "$B" "$1"
+	run rr create -b "$B" "$ID"
+	echo "$status $output"
+	[ "$status" -eq 1 ]
+	[ "$output" = "redrun: $2" ]
+	[ -z "$(ls -A "$RR_ROOT")" ]
+}
+
 # no_pidns: drop the pid namespace (a pid-namespace init ignores default-action signals)
 no_pidns() {
 	jq_config "$B" '.linux.namespaces |= map(select(.type != "pid"))'

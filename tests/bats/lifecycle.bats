@@ -256,10 +256,7 @@ teardown() {
 }
 
 @test "errors in the container child come back to create; nothing is left" {
-	jq_config "$B" '.process.cwd = "/nonexistent"'
-	run rr create -b "$B" "$ID"
-	[ "$status" -eq 1 ]
-	[ "$output" = "redrun: config.json: .process.cwd \`/nonexistent\`: No such file or directory" ]
+	create_fails '.process.cwd = "/nonexistent"' "config.json: .process.cwd \`/nonexistent\`: No such file or directory"
 	make_bundle "$B" /bin/no-such-binary
 	run rr run -b "$B" "$ID"
 	[ "$status" -ne 0 ]

@@ -144,33 +144,17 @@ userns_ready() {
 	run rr create -b "$B" "$ID"
 	[[ "$output" == "redrun: config.json: .linux.namespaces[5].type: unknown namespace \`bogus\`"* ]]
 	make_bundle "$B" true
-	jq_config "$B" '.linux.namespaces += [{"type":"uts"}]'
-	run rr create -b "$B" "$ID"
-	[ "$output" = "redrun: config.json: .linux.namespaces[5].type: duplicate namespace \`uts\` (also [3])" ]
+	create_fails '.linux.namespaces += [{"type":"uts"}]' "config.json: .linux.namespaces[5].type: duplicate namespace \`uts\` (also [3])"
 	make_bundle "$B" true
-	jq_config "$B" '.linux.namespaces[1].path = "proc/1/ns/net"'
-	run rr create -b "$B" "$ID"
-	[ "$output" = "redrun: config.json: .linux.namespaces[1].path: must be absolute" ]
-	jq_config "$B" '.linux.namespaces[1].path = "/etc/hostname"'
-	run rr create -b "$B" "$ID"
-	[ "$output" = "redrun: config.json: .linux.namespaces[1].path: \`/etc/hostname\` is not a namespace file" ]
-	jq_config "$B" '.linux.namespaces[1].path = "/proc/self/ns/uts"'
-	run rr create -b "$B" "$ID"
-	[ "$output" = "redrun: config.json: .linux.namespaces[1].path: \`/proc/self/ns/uts\` is not a network namespace" ]
-	jq_config "$B" '.linux.namespaces[1].path = "/nonexistent/ns"'
-	run rr create -b "$B" "$ID"
-	[ "$output" = "redrun: config.json: .linux.namespaces[1].path \`/nonexistent/ns\`: No such file or directory" ]
+	create_fails '.linux.namespaces[1].path = "proc/1/ns/net"' "config.json: .linux.namespaces[1].path: must be absolute"
+	create_fails '.linux.namespaces[1].path = "/etc/hostname"' "config.json: .linux.namespaces[1].path: \`/etc/hostname\` is not a namespace file"
+	create_fails '.linux.namespaces[1].path = "/proc/self/ns/uts"' "config.json: .linux.namespaces[1].path: \`/proc/self/ns/uts\` is not a network namespace"
+	create_fails '.linux.namespaces[1].path = "/nonexistent/ns"' "config.json: .linux.namespaces[1].path \`/nonexistent/ns\`: No such file or directory"
 	make_bundle "$B" true
-	jq_config "$B" "$MAPS"
-	run rr create -b "$B" "$ID"
-	[ "$output" = "redrun: config.json: .linux.uidMappings: needs a user namespace in .linux.namespaces" ]
+	create_fails "$MAPS" "config.json: .linux.uidMappings: needs a user namespace in .linux.namespaces"
 	make_bundle "$B" true
-	jq_config "$B" '.linux.timeOffsets = {"boottime":{"secs":1}}'
-	run rr create -b "$B" "$ID"
-	[ "$output" = "redrun: config.json: .linux.timeOffsets: needs a time namespace in .linux.namespaces" ]
-	jq_config "$B" '.linux.namespaces += [{"type":"time"}] | .linux.timeOffsets = {"realtime":{"secs":1}}'
-	run rr create -b "$B" "$ID"
-	[ "$output" = "redrun: config.json: .linux.timeOffsets: unknown clock \`realtime\` (monotonic or boottime)" ]
+	create_fails '.linux.timeOffsets = {"boottime":{"secs":1}}' "config.json: .linux.timeOffsets: needs a time namespace in .linux.namespaces"
+	create_fails '.linux.namespaces += [{"type":"time"}] | .linux.timeOffsets = {"realtime":{"secs":1}}' "config.json: .linux.timeOffsets: unknown clock \`realtime\` (monotonic or boottime)"
 	make_bundle "$B" true
 	jq_config "$B" '.linux.namespaces |= map(select(.type != "uts"))'
 	run rr create -b "$B" "$ID"

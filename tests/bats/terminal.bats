@@ -72,10 +72,7 @@ EOF_PY
 }
 
 @test "terminal: create without a console socket, or a socket without a terminal, is refused" {
-	jq_config "$B" '.process.terminal = true'
-	run rr create -b "$B" "$ID"
-	[ "$status" -eq 1 ]
-	[ "$output" = "redrun: config.json: .process.terminal is true: --console-socket is required when the container is detached" ]
+	create_fails '.process.terminal = true' "config.json: .process.terminal is true: --console-socket is required when the container is detached"
 	jq_config "$B" '.process.terminal = false'
 	run rr create -b "$B" --console-socket "$SOCK" "$ID"
 	[ "$status" -eq 1 ]
