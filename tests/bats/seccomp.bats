@@ -34,29 +34,31 @@ with_seccomp() {
 		--argjson a "$(jq -nc '$ARGS.positional' --args -- "$@")"
 }
 
+# runs_with LINE...: `redrun run` succeeds and prints exactly these lines
+runs_with() {
+	run rr run --bundle "$B" "$ID"
+	echo "$status $output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' "$@")" ]
+}
+
 @test "seccomp: blocked syscall returns the configured errnoRet" {
 	with_seccomp '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["uname"],"action":"SCMP_ACT_ERRNO","errnoRet":13}]}' \
 		/bin/probe sys uname
-	run rr run --bundle "$B" "$ID"
-	[ "$status" -eq 0 ]
-	[ "$output" = "uname: EACCES" ]
+	runs_with "uname: EACCES"
 }
 
 @test "seccomp: SCMP_ACT_ERRNO without errnoRet returns EPERM" {
 	with_seccomp '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["uname"],"action":"SCMP_ACT_ERRNO"}]}' \
 		/bin/probe sys uname
-	run rr run --bundle "$B" "$ID"
-	[ "$status" -eq 0 ]
-	[ "$output" = "uname: EPERM" ]
+	runs_with "uname: EPERM"
 }
 
 @test "seccomp: defaultAction ERRNO with defaultErrnoRet, allow-list rules" {
 	# Only what the static probe needs to start, print and exit is allowed.
 	with_seccomp '{"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":38,"syscalls":[{"names":["execve","brk","arch_prctl","set_tid_address","set_robust_list","rseq","prlimit64","mprotect","readlink","getrandom","newfstatat","fstat","write","exit","exit_group","rt_sigprocmask","rt_sigaction","mmap","munmap","uname"],"action":"SCMP_ACT_ALLOW"}]}' \
 		/bin/probe sys add_key
-	run rr run --bundle "$B" "$ID"
-	[ "$status" -eq 0 ]
-	[ "$output" = "add_key: ENOSYS" ]
+	runs_with "add_key: ENOSYS"
 }
 
 @test "seccomp: SCMP_ACT_KILL_PROCESS kills the container process with SIGSYS" {
@@ -82,45 +84,30 @@ with_seccomp() {
 @test "seccomp: SCMP_ACT_LOG allows, flags accepted" {
 	with_seccomp '{"defaultAction":"SCMP_ACT_ALLOW","flags":["SECCOMP_FILTER_FLAG_LOG","SECCOMP_FILTER_FLAG_SPEC_ALLOW"],"syscalls":[{"names":["uname"],"action":"SCMP_ACT_LOG"}]}' \
 		/bin/probe sys uname
-	run rr run --bundle "$B" "$ID"
-	[ "$status" -eq 0 ]
-	[ "$output" = "uname: ok" ]
+	runs_with "uname: ok"
 }
 
 @test "seccomp: argument filters (MASKED_EQ, AND of two args, OR on one arg)" {
 	# whence & 3 == 2 (SEEK_END) is refused; SEEK_SET passes.
 	with_seccomp '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["lseek"],"action":"SCMP_ACT_ERRNO","errnoRet":77,"args":[{"index":2,"value":3,"valueTwo":2,"op":"SCMP_CMP_MASKED_EQ"}]}]}' \
 		/bin/sh -c '/bin/probe sys lseek 0 2; /bin/probe sys lseek 0 0'
-	run rr run --bundle "$B" "$ID"
-	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "lseek: EBADFD" ]
-	[ "${lines[1]}" = "lseek: ok" ]
+	runs_with "lseek: EBADFD" "lseek: ok"
 
 	# offset == 5 AND whence == SEEK_SET
 	with_seccomp '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["lseek"],"action":"SCMP_ACT_ERRNO","errnoRet":77,"args":[{"index":1,"value":5,"op":"SCMP_CMP_EQ"},{"index":2,"value":0,"op":"SCMP_CMP_EQ"}]}]}' \
 		/bin/sh -c '/bin/probe sys lseek 5 0; /bin/probe sys lseek 5 1; /bin/probe sys lseek 6 0'
-	run rr run --bundle "$B" "$ID"
-	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "lseek: EBADFD" ]
-	[ "${lines[1]}" = "lseek: ok" ]
-	[ "${lines[2]}" = "lseek: ok" ]
+	runs_with "lseek: EBADFD" "lseek: ok" "lseek: ok"
 
 	# two conditions on the same argument: either one matches
 	with_seccomp '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["lseek"],"action":"SCMP_ACT_ERRNO","errnoRet":77,"args":[{"index":2,"value":1,"op":"SCMP_CMP_EQ"},{"index":2,"value":2,"op":"SCMP_CMP_EQ"}]}]}' \
 		/bin/sh -c '/bin/probe sys lseek 0 1; /bin/probe sys lseek 0 2; /bin/probe sys lseek 0 0'
-	run rr run --bundle "$B" "$ID"
-	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "lseek: EBADFD" ]
-	[ "${lines[1]}" = "lseek: EBADFD" ]
-	[ "${lines[2]}" = "lseek: ok" ]
+	runs_with "lseek: EBADFD" "lseek: EBADFD" "lseek: ok"
 }
 
 @test "seccomp: unknown syscall names are skipped, the rest of the rule applies" {
 	with_seccomp '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["redrun_no_such_syscall","uname"],"action":"SCMP_ACT_ERRNO","errnoRet":13}]}' \
 		/bin/probe sys uname
-	run rr run --bundle "$B" "$ID"
-	[ "$status" -eq 0 ]
-	[ "$output" = "uname: EACCES" ]
+	runs_with "uname: EACCES"
 }
 
 @test "seccomp: invalid profile fails before anything is created, naming the field" {
@@ -147,9 +134,7 @@ with_seccomp() {
 	with_seccomp '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["uname"],"action":"SCMP_ACT_ERRNO","errnoRet":13}]}' \
 		/bin/probe sys uname
 	jq_config "$B" '.process.user = {"uid": 65534, "gid": 65534}'
-	run rr run --bundle "$B" "$ID"
-	[ "$status" -eq 0 ]
-	[ "$output" = "uname: EACCES" ]
+	runs_with "uname: EACCES"
 }
 
 # podman's default profile: the one podman 4.3 handed to its runtime (a config

@@ -110,48 +110,27 @@ static int body_getppid(void)
   return syscall(SYS_getppid) > 0 ? 0 : 1;
 }
 
-/* lseek(0, off, whence) errno for the arg-filter rules; 0 when allowed. */
-static int lseek_errno(off_t off, int whence)
-{
-  errno = 0;
-  return syscall(SYS_lseek, 0, off, whence) < 0 && errno == 77 ? 77 : 0;
-}
+/* The lseek(0, off, whence) calls the child makes under an argument rule
+ * (errnoRet 77), and whether the rule must block each. */
+struct lseek_probe {
+  off_t off;
+  int whence;
+  bool blocked;
+};
+static const struct lseek_probe *lseek_probes;
+static size_t lseek_nprobes;
 
-static int body_args(void)
+/* 0 when every probe behaved as expected, else 1 + the first wrong probe */
+static int body_lseek(void)
 {
-  /* rule: whence MASKED_EQ (mask 3, value 2) -> SEEK_END blocked, SEEK_SET not */
-  int bits = 0;
-  if (lseek_errno(0, SEEK_END) == 77)
-    bits |= 1;
-  if (lseek_errno(0, SEEK_SET) == 0)
-    bits |= 2;
-  return bits;
-}
-
-static int body_and(void)
-{
-  /* rule: offset == 5 AND whence == SEEK_SET */
-  int bits = 0;
-  if (lseek_errno(5, SEEK_SET) == 77)
-    bits |= 1;
-  if (lseek_errno(5, SEEK_CUR) == 0)
-    bits |= 2;
-  if (lseek_errno(6, SEEK_SET) == 0)
-    bits |= 4;
-  return bits;
-}
-
-static int body_or(void)
-{
-  /* rule: whence == SEEK_CUR, whence == SEEK_END on the same argument */
-  int bits = 0;
-  if (lseek_errno(0, SEEK_CUR) == 77)
-    bits |= 1;
-  if (lseek_errno(0, SEEK_END) == 77)
-    bits |= 2;
-  if (lseek_errno(0, SEEK_SET) == 0)
-    bits |= 4;
-  return bits;
+  for (size_t i = 0; i < lseek_nprobes; i++) {
+    errno = 0;
+    bool blocked =
+        syscall(SYS_lseek, 0, lseek_probes[i].off, lseek_probes[i].whence) < 0 && errno == 77;
+    if (blocked != lseek_probes[i].blocked)
+      return 1 + (int)i;
+  }
+  return 0;
 }
 
 static void test_validate(void)
@@ -210,33 +189,48 @@ static void test_validate(void)
 
 static void test_actions(void)
 {
+  /* what uname() returns under each profile (errno, 0: allowed) */
+  static const struct {
+    const char *json, *name;
+    int want;
+  } uname_cases[] = {
+      {"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"uname\"],"
+       "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13}]}",
+       "ERRNO with errnoRet 13", 13},
+      {"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"uname\"],"
+       "\"action\":\"SCMP_ACT_ERRNO\"}]}",
+       "ERRNO defaults to EPERM", EPERM},
+      {"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":"
+       "[\"no_such_syscall_xyz\",\"uname\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":9}]}",
+       "unknown syscall name skipped, the rest of the rule applies", 9},
+      /* Default ERRNO with defaultErrnoRet; what the child needs to run and
+       * exit is allowed (also under the sanitizer runtimes). */
+      {"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":38,\"syscalls\":[{"
+       "\"names\":[\"exit\",\"exit_group\",\"write\",\"brk\",\"mmap\",\"munmap\","
+       "\"rt_sigprocmask\",\"futex\",\"sigaltstack\",\"gettid\",\"getpid\",\"madvise\","
+       "\"prctl\",\"rt_sigaction\",\"openat\",\"read\",\"close\",\"newfstatat\"],"
+       "\"action\":\"SCMP_ACT_ALLOW\"}]}",
+       "defaultErrnoRet 38", 38},
+      {"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":["
+       "\"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\"],\"syscalls\":[{\"names\":[\"uname\"],"
+       "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":12}]}",
+       "WAIT_KILLABLE_RECV without a listener is dropped, filter loads", 12},
+      /* TRACE without a tracer: the kernel fails the call with ENOSYS. */
+      {"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"uname\"],"
+       "\"action\":\"SCMP_ACT_TRACE\",\"errnoRet\":3}]}",
+       "TRACE without tracer", ENOSYS},
+      /* Rule equal to the default action is dropped rather than refused. */
+      {"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"uname\"],"
+       "\"action\":\"SCMP_ACT_ALLOW\"}]}",
+       "rule same as default", 0},
+  };
   struct rr_seccomp *sc;
-  sc = prepare("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"uname\"],"
-               "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13}]}");
-  TAP_OK(sc && exited(run_filtered(sc, -1, body_uname_errno), 13), "ERRNO with errnoRet 13");
-  rr_seccomp_free(sc);
-
-  sc = prepare("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"uname\"],"
-               "\"action\":\"SCMP_ACT_ERRNO\"}]}");
-  TAP_OK(sc && exited(run_filtered(sc, -1, body_uname_errno), EPERM), "ERRNO defaults to EPERM");
-  rr_seccomp_free(sc);
-
-  sc = prepare(
-      "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":"
-      "[\"no_such_syscall_xyz\",\"uname\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":9}]}");
-  TAP_OK(sc && exited(run_filtered(sc, -1, body_uname_errno), 9),
-         "unknown syscall name skipped, the rest of the rule applies");
-  rr_seccomp_free(sc);
-
-  /* Default ERRNO with defaultErrnoRet; what the child needs to run and exit
-   * is allowed (also under the sanitizer runtimes). */
-  sc = prepare("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":38,\"syscalls\":[{"
-               "\"names\":[\"exit\",\"exit_group\",\"write\",\"brk\",\"mmap\",\"munmap\","
-               "\"rt_sigprocmask\",\"futex\",\"sigaltstack\",\"gettid\",\"getpid\",\"madvise\","
-               "\"prctl\",\"rt_sigaction\",\"openat\",\"read\",\"close\",\"newfstatat\"],"
-               "\"action\":\"SCMP_ACT_ALLOW\"}]}");
-  TAP_OK(sc && exited(run_filtered(sc, -1, body_uname_errno), 38), "defaultErrnoRet 38");
-  rr_seccomp_free(sc);
+  for (size_t i = 0; i < RR_ARRAY_SIZE(uname_cases); i++) {
+    sc = prepare(uname_cases[i].json);
+    TAP_OK(sc && exited(run_filtered(sc, -1, body_uname_errno), uname_cases[i].want), "%s",
+           uname_cases[i].name);
+    rr_seccomp_free(sc);
+  }
 
   static const char *kills[] = {"SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
                                 "SCMP_ACT_TRAP"};
@@ -254,25 +248,6 @@ static void test_actions(void)
                "\"SECCOMP_FILTER_FLAG_SPEC_ALLOW\",\"SECCOMP_FILTER_FLAG_TSYNC\"],"
                "\"syscalls\":[{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_LOG\"}]}");
   TAP_OK(sc && exited(run_filtered(sc, -1, body_getppid), 0), "LOG allows, with flags");
-  rr_seccomp_free(sc);
-
-  sc = prepare("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":["
-               "\"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\"],\"syscalls\":[{\"names\":[\"uname\"],"
-               "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":12}]}");
-  TAP_OK(sc && exited(run_filtered(sc, -1, body_uname_errno), 12),
-         "WAIT_KILLABLE_RECV without a listener is dropped, filter loads");
-  rr_seccomp_free(sc);
-
-  /* TRACE without a tracer: the kernel fails the call with ENOSYS. */
-  sc = prepare("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"uname\"],"
-               "\"action\":\"SCMP_ACT_TRACE\",\"errnoRet\":3}]}");
-  TAP_OK(sc && exited(run_filtered(sc, -1, body_uname_errno), ENOSYS), "TRACE without tracer");
-  rr_seccomp_free(sc);
-
-  /* Rule equal to the default action is dropped rather than refused. */
-  sc = prepare("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"uname\"],"
-               "\"action\":\"SCMP_ACT_ALLOW\"}]}");
-  TAP_OK(sc && exited(run_filtered(sc, -1, body_uname_errno), 0), "rule same as default");
   rr_seccomp_free(sc);
 }
 
@@ -310,32 +285,40 @@ static void test_needs_nnp_or_cap(void)
 
 static void test_args(void)
 {
-  struct rr_seccomp *sc;
-  sc = prepare("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"lseek\"],"
-               "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":77,\"args\":[{\"index\":2,\"value\":3,"
-               "\"valueTwo\":2,\"op\":\"SCMP_CMP_MASKED_EQ\"}]}]}");
-  TAP_OK(sc && exited(run_filtered(sc, -1, body_args), 3), "MASKED_EQ on an argument");
-  rr_seccomp_free(sc);
-
-  sc = prepare("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"lseek\"],"
-               "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":77,\"args\":["
-               "{\"index\":1,\"value\":5,\"op\":\"SCMP_CMP_EQ\"},"
-               "{\"index\":2,\"value\":0,\"op\":\"SCMP_CMP_EQ\"}]}]}");
-  TAP_OK(sc && exited(run_filtered(sc, -1, body_and), 7), "two arguments: both must match");
-  rr_seccomp_free(sc);
-
-  sc = prepare("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"lseek\"],"
-               "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":77,\"args\":["
-               "{\"index\":2,\"value\":1,\"op\":\"SCMP_CMP_EQ\"},"
-               "{\"index\":2,\"value\":2,\"op\":\"SCMP_CMP_EQ\"}]}]}");
-  TAP_OK(sc && exited(run_filtered(sc, -1, body_or), 7), "same argument twice: either matches");
-  rr_seccomp_free(sc);
-
-  sc = prepare("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"lseek\"],"
-               "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":77,\"args\":["
-               "{\"index\":2,\"value\":1,\"op\":\"SCMP_CMP_GT\"}]}]}");
-  TAP_OK(sc && exited(run_filtered(sc, -1, body_args), 3), "GT on an argument");
-  rr_seccomp_free(sc);
+  static const struct lseek_probe masked[] = {{0, SEEK_END, true}, {0, SEEK_SET, false}},
+                                  both[] = {{5, SEEK_SET, true},
+                                            {5, SEEK_CUR, false},
+                                            {6, SEEK_SET, false}},
+                                  either[] = {{0, SEEK_CUR, true},
+                                              {0, SEEK_END, true},
+                                              {0, SEEK_SET, false}};
+  static const struct {
+    const char *args, *name;
+    const struct lseek_probe *probes;
+    size_t n;
+  } cases[] = {
+      {"{\"index\":2,\"value\":3,\"valueTwo\":2,\"op\":\"SCMP_CMP_MASKED_EQ\"}",
+       "MASKED_EQ on an argument", masked, RR_ARRAY_SIZE(masked)},
+      {"{\"index\":1,\"value\":5,\"op\":\"SCMP_CMP_EQ\"},"
+       "{\"index\":2,\"value\":0,\"op\":\"SCMP_CMP_EQ\"}",
+       "two arguments: both must match", both, RR_ARRAY_SIZE(both)},
+      {"{\"index\":2,\"value\":1,\"op\":\"SCMP_CMP_EQ\"},"
+       "{\"index\":2,\"value\":2,\"op\":\"SCMP_CMP_EQ\"}",
+       "same argument twice: either matches", either, RR_ARRAY_SIZE(either)},
+      {"{\"index\":2,\"value\":1,\"op\":\"SCMP_CMP_GT\"}", "GT on an argument", masked,
+       RR_ARRAY_SIZE(masked)},
+  };
+  for (size_t i = 0; i < RR_ARRAY_SIZE(cases); i++) {
+    _cleanup_free_ char *j =
+        rr_xasprintf("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"lseek\"],"
+                     "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":77,\"args\":[%s]}]}",
+                     cases[i].args);
+    struct rr_seccomp *sc = prepare(j);
+    lseek_probes = cases[i].probes;
+    lseek_nprobes = cases[i].n;
+    TAP_OK(sc && exited(run_filtered(sc, -1, body_lseek), 0), "%s", cases[i].name);
+    rr_seccomp_free(sc);
+  }
 }
 
 static double now_ms(void)
