@@ -49,8 +49,8 @@ check_PROGRAMS += tests/helpers/escape-probe tests/helpers/seccomp-listener test
 tests_helpers_escape_probe_SOURCES = tests/helpers/escape-probe.c
 tests_helpers_escape_probe_CFLAGS = $(RR_CFLAGS)
 tests_helpers_escape_probe_LDFLAGS = -static
-tests_helpers_seccomp_listener_SOURCES = tests/helpers/seccomp-listener.c
-tests_helpers_console_socket_SOURCES = tests/helpers/console-socket.c
+tests_helpers_seccomp_listener_SOURCES = tests/helpers/seccomp-listener.c tests/helpers/accept-one.h
+tests_helpers_console_socket_SOURCES = tests/helpers/console-socket.c tests/helpers/accept-one.h
 
 check_PROGRAMS += tests/unit/test_cgroup_keys
 tests_unit_test_cgroup_keys_SOURCES = tests/unit/test_cgroup_keys.c tests/unit/tap.h

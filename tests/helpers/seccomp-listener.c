@@ -17,6 +17,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "accept-one.h"
+
 int main(int argc, char **argv)
 {
   if (argc < 2) {
@@ -24,19 +26,9 @@ int main(int argc, char **argv)
     return 2;
   }
   setvbuf(stdout, NULL, _IOLBF, 0);
-  struct sockaddr_un addr = {.sun_family = AF_UNIX};
-  snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", argv[1]);
-  int ls = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  unlink(argv[1]);
-  if (ls < 0 || bind(ls, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(ls, 1) < 0) {
-    perror("listen");
+  int c = accept_one(argv[1]);
+  if (c < 0)
     return 1;
-  }
-  int c = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
-  if (c < 0) {
-    perror("accept");
-    return 1;
-  }
   size_t cap = 1 << 16, len = 0;
   char *payload = calloc(1, cap + 1);
   int nfd = -1;
