@@ -25,12 +25,12 @@
  * first other instructions reached). Splitting the 32-bit range at every
  * constant gives that function exactly as sorted intervals; adjacent
  * intervals with the same exit merge, and a balanced tree of jge over the
- * interval starts replaces the region. The accumulator, X and the scratch
- * memory are untouched, every exit is the same instruction as before, so the
- * program's verdict is the same for every input. The new code is checked at
- * both ends of every interval before it is used, and any surprise (a region
- * entered elsewhere, an offset that no longer fits, no gain) keeps
- * libseccomp's program.
+ * interval starts replaces the region (its leaves jump to one ja per distinct
+ * exit when the whole fits in 8-bit jumps, else each leaf is its own ja). The accumulator, X and
+ * the scratch memory are untouched, every exit is the same instruction as before, so the program's
+ * verdict is the same for every input. The new code is checked at both ends of every interval
+ * before it is used, and any surprise (a region entered elsewhere, an offset that no longer fits,
+ * no gain) keeps libseccomp's program.
  */
 
 #define MAX_STEPS (1u << 20)
@@ -229,14 +229,71 @@ static bool run_code(const struct region *r, uint32_t v, uint32_t *exit)
   return false;
 }
 
+/* Distinct exits in order of first appearance; their count. */
+static size_t pool_of(const struct region *r, uint32_t *pool)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < r->n_iv; i++) {
+    size_t j = 0;
+    while (j < n && pool[j] != r->iv[i].exit)
+      j++;
+    if (j == n)
+      pool[n++] = r->iv[i].exit;
+  }
+  return n;
+}
+
+static uint32_t pool_pos(const uint32_t *pool, size_t n_pool, size_t base, uint32_t exit)
+{
+  size_t j = 0;
+  while (j < n_pool && pool[j] != exit)
+    j++;
+  return (uint32_t)(base + j);
+}
+
+/*
+ * The compact layout, when every jump fits in 8 bits (at most 256
+ * instructions): the nodes in pre-order, then one ja per distinct exit, which
+ * the nodes jump to directly (a leaf takes no instruction of its own).
+ */
+static void emit_pooled(struct region *r, const uint32_t *pool, size_t n_pool, size_t a, size_t b,
+                        size_t at)
+{
+  size_t m = a + (b - a + 1) / 2, base = r->n_iv - 1;
+  size_t left = a == m - 1 ? pool_pos(pool, n_pool, base, r->iv[a].exit) : at + 1;
+  size_t right = m == b ? pool_pos(pool, n_pool, base, r->iv[m].exit) : at + 1 + (m - 1 - a);
+  r->code[at] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, r->iv[m].lo,
+                                             (uint8_t)(right - at - 1), (uint8_t)(left - at - 1));
+  if (a < m - 1)
+    emit_pooled(r, pool, n_pool, a, m - 1, at + 1);
+  if (m < b)
+    emit_pooled(r, pool, n_pool, m, b, at + 1 + (m - 1 - a));
+}
+
+static size_t code_size(const struct region *r, uint32_t *pool)
+{
+  size_t n_pool = pool_of(r, pool);
+  return r->n_iv - 1 + n_pool <= 256 ? r->n_iv - 1 + n_pool : tree_size(0, r->n_iv - 1);
+}
+
 static bool build(struct region *r)
 {
-  r->n_code = tree_size(0, r->n_iv - 1);
-  r->code = rr_xcalloc(r->n_code, sizeof(*r->code));
-  r->is_exit = rr_xcalloc(r->n_code, sizeof(*r->is_exit));
-  size_t expect = r->n_code;
-  r->n_code = 0;
-  emit(r, 0, r->n_iv - 1);
+  _cleanup_free_ uint32_t *pool = rr_xmalloc(r->n_iv * sizeof(*pool));
+  size_t n_pool = pool_of(r, pool);
+  size_t expect = code_size(r, pool);
+  r->code = rr_xcalloc(expect, sizeof(*r->code));
+  r->is_exit = rr_xcalloc(expect, sizeof(*r->is_exit));
+  if (r->n_iv - 1 + n_pool <= 256) {
+    if (r->n_iv > 1)
+      emit_pooled(r, pool, n_pool, 0, r->n_iv - 1, 0);
+    for (size_t j = 0; j < n_pool; j++) {
+      r->is_exit[r->n_iv - 1 + j] = true;
+      r->code[r->n_iv - 1 + j] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, pool[j], 0, 0);
+    }
+    r->n_code = r->n_iv - 1 + n_pool;
+  } else {
+    emit(r, 0, r->n_iv - 1);
+  }
   if (r->n_code != expect)
     return false;
   for (size_t i = 0; i < r->n_iv; i++) {
@@ -312,8 +369,11 @@ int rr_seccomp_bpf_compact(const struct sock_filter *p, size_t n, struct sock_fi
     for (size_t j = 1; j < nm; j++)
       preds += npred[members[j]];
     struct region r = {.entry = (uint32_t)e};
-    bool ok = inner == preds && nm > 8 && analyse(p, in_region, &r) &&
-              tree_size(0, r.n_iv - 1) < nm && build(&r);
+    bool ok = inner == preds && nm > 8 && analyse(p, in_region, &r);
+    if (ok) {
+      _cleanup_free_ uint32_t *pool = rr_xmalloc(r.n_iv * sizeof(*pool));
+      ok = code_size(&r, pool) < nm && build(&r);
+    }
     if (ok) {
       for (size_t j = 0; j < nm; j++)
         region_of[members[j]] = (int32_t)n_regions;
@@ -381,7 +441,8 @@ int rr_seccomp_bpf_compact(const struct sock_filter *p, size_t n, struct sock_fi
   }
   if (!is_jump_or_ret(&q[len - 1]) || len >= n)
     goto out;
-  rr_debug("seccomp: %zu BPF instructions compacted to %zu (%zu dispatch regions)", n, len, n_regions);
+  rr_debug("seccomp: %zu BPF instructions compacted to %zu (%zu dispatch regions)", n, len,
+           n_regions);
   *out = steal_ptr(q);
   *n_out = len;
   rc = 0;
