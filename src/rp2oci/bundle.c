@@ -51,7 +51,7 @@ static int mkdir_p(const char *path, struct rr_error **err)
  * directory: the runtime resolves such paths inside the container. */
 static int open_parents(int dirfd, const char *rel, size_t len, struct rr_error **err)
 {
-  int fd = dup(dirfd);
+  int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
   if (fd < 0)
     return rr_fail_errno(err, "dup");
   const char *s = rel;
