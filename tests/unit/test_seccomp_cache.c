@@ -318,6 +318,26 @@ static void test_eviction(void)
     free(names[i]);
 }
 
+/* No clock games: an entry stored first, then used after the others were
+ * stored, is not the one evicted. */
+static void test_hot_entry(void)
+{
+  _cleanup_free_ char *root = new_root();
+  _cleanup_free_ char *dir = cache_of(root);
+  bool ok = true, hit;
+  ok = prepare(root, 300, &hit) && !hit;
+  _cleanup_free_ char *hot = newest_entry(dir);
+  ok = ok && prepare(root, 301, &hit) && !hit;
+  _cleanup_free_ char *second = newest_entry(dir);
+  for (int i = 2; i < RR_SECCOMP_CACHE_MAX && ok; i++)
+    ok = prepare(root, 300 + i, &hit) && !hit;
+  ok = ok && prepare(root, 300, &hit) && hit;
+  ok = ok && prepare(root, 300 + RR_SECCOMP_CACHE_MAX, &hit) && !hit;
+  TAP_OK(ok && count_entries(dir) == RR_SECCOMP_CACHE_MAX && hot != NULL &&
+             access(hot, F_OK) == 0 && second != NULL && access(second, F_OK) < 0,
+         "an entry used after newer ones were stored survives, the least recent goes");
+}
+
 int main(void)
 {
   if (mkdtemp(base) == NULL)
@@ -326,6 +346,7 @@ int main(void)
   test_damaged();
   test_unsafe_dir();
   test_eviction();
+  test_hot_entry();
   _cleanup_free_ char *cmd = rr_xasprintf("rm -rf %s", base);
   if (system(cmd) != 0)
     printf("# cleanup of %s failed\n", base);
