@@ -9,11 +9,13 @@
 #include "libredrun/core/tables/namespaces.h"
 #include "libredrun/core/tables/rlimits.h"
 
-static bool has_ns(const oci_linux *lx, const char *type)
+bool rr_spec_has_ns(const oci_config *cfg, const char *type)
 {
-  for (size_t i = 0; i < lx->namespaces_len; i++)
-    if (strcmp(lx->namespaces[i]->type, type) == 0)
+  for (size_t i = 0; cfg->linux != NULL && i < cfg->linux->namespaces_len; i++) {
+    const oci_namespace *n = cfg->linux->namespaces[i];
+    if (n != NULL && n->type != NULL && strcmp(n->type, type) == 0)
       return true;
+  }
   return false;
 }
 
@@ -37,7 +39,7 @@ int rr_namespaces_validate(const oci_config *cfg, struct rr_error **err)
     if (ns->path != NULL && ns->path[0] != '\0' && ns->path[0] != '/')
       return rr_fail(err, RR_ERR_INVALID, 0, ".linux.namespaces[%zu].path: must be absolute", i);
   }
-  bool user = has_ns(lx, "user");
+  bool user = rr_spec_has_ns(cfg, "user");
   if (lx->uid_mappings_len > 0 && !user)
     return rr_fail(err, RR_ERR_INVALID, 0,
                    ".linux.uidMappings: needs a user namespace in .linux.namespaces");
@@ -45,7 +47,7 @@ int rr_namespaces_validate(const oci_config *cfg, struct rr_error **err)
     return rr_fail(err, RR_ERR_INVALID, 0,
                    ".linux.gidMappings: needs a user namespace in .linux.namespaces");
   if (lx->time_offsets != NULL && lx->time_offsets->len > 0) {
-    if (!has_ns(lx, "time"))
+    if (!rr_spec_has_ns(cfg, "time"))
       return rr_fail(err, RR_ERR_INVALID, 0,
                      ".linux.timeOffsets: needs a time namespace in .linux.namespaces");
     for (size_t i = 0; i < lx->time_offsets->len; i++) {

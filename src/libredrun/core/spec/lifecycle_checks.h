@@ -2,6 +2,8 @@
 #ifndef RR_SPEC_LIFECYCLE_CHECKS_H
 #define RR_SPEC_LIFECYCLE_CHECKS_H
 
+#include <stdbool.h>
+
 #include "libredrun/core/error.h"
 #include "oci_types.h"
 
@@ -15,6 +17,8 @@
  * warning and the others granted (rr_process_warn_caps, at create/exec).
  */
 int rr_namespaces_validate(const oci_config *cfg, struct rr_error **err) RR_WUR;
+/* .linux.namespaces has an entry of that type (created or joined by path). */
+bool rr_spec_has_ns(const oci_config *cfg, const char *type);
 /* prefix: JSON path of the process (".process" in config.json, "" in process.json). */
 int rr_process_limits_validate(const oci_process *p, const char *prefix,
                                struct rr_error **err) RR_WUR;

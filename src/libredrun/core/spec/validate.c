@@ -87,20 +87,10 @@ static int check_hooks(const oci_hooks *h, struct rr_error **err)
   return 0;
 }
 
-static bool has_namespace(const oci_config *cfg, const char *type)
-{
-  if (cfg->linux == NULL)
-    return false;
-  for (size_t i = 0; i < cfg->linux->namespaces_len; i++)
-    if (strcmp(cfg->linux->namespaces[i]->type, type) == 0)
-      return true;
-  return false;
-}
-
 /* Setting them in the host's UTS namespace would rename the host. */
 static int check_uts(const oci_config *cfg, struct rr_error **err)
 {
-  bool uts = has_namespace(cfg, "uts");
+  bool uts = rr_spec_has_ns(cfg, "uts");
   if (cfg->hostname != NULL && cfg->hostname[0] != '\0' && !uts)
     return invalid(err, SRC ": .hostname: needs a uts namespace in .linux.namespaces");
   if (cfg->domainname != NULL && cfg->domainname[0] != '\0' && !uts)

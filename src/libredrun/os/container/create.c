@@ -97,14 +97,6 @@ static char *now_rfc3339(void)
   return rr_xstrdup(buf);
 }
 
-static bool has_ns(const oci_config *cfg, const char *type)
-{
-  for (size_t i = 0; cfg->linux != NULL && i < cfg->linux->namespaces_len; i++)
-    if (strcmp(cfg->linux->namespaces[i]->type, type) == 0)
-      return true;
-  return false;
-}
-
 static json_object *annotations_json(const oci_string_map *m)
 {
   if (m == NULL || m->len == 0)
@@ -186,7 +178,7 @@ static int plan(struct create_run *c, struct rr_error **err)
       return -1;
   }
   /* a mount namespace joined by path gets the root set up in it, like a new one */
-  if (has_ns(c->cfg, "mount")) {
+  if (rr_spec_has_ns(c->cfg, "mount")) {
     struct rr_fs_opts fo = {.no_pivot = o->no_pivot,
                             .in_user_ns = c->ns->new_user || c->ns->join_fd[0] >= 0,
                             .terminal = terminal,

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "libredrun/core/spec/lifecycle_checks.h"
 #include "libredrun/core/util.h"
 #include "libredrun/os/fs/plan.h"
 #include "libredrun/os/security/lsm.h"
@@ -194,16 +195,6 @@ static char *find_cgroup2(void)
   return NULL;
 }
 
-static bool has_ns(const oci_config *cfg, const char *type)
-{
-  for (size_t i = 0; cfg->linux && i < cfg->linux->namespaces_len; i++) {
-    const oci_namespace *n = cfg->linux->namespaces[i];
-    if (n && n->type && strcmp(n->type, type) == 0)
-      return true;
-  }
-  return false;
-}
-
 int rr_fs_plan_new(const oci_config *cfg, const char *bundle_dir, const struct rr_fs_opts *opts,
                    struct rr_fs_plan **out, struct rr_error **err)
 {
@@ -213,7 +204,7 @@ int rr_fs_plan_new(const oci_config *cfg, const char *bundle_dir, const struct r
   plan->opts.cgroup_path = NULL;
   if (opts && opts->cgroup_path)
     plan->cgroup_path = rr_xstrdup(opts->cgroup_path);
-  plan->new_cgroupns = has_ns(cfg, "cgroup");
+  plan->new_cgroupns = rr_spec_has_ns(cfg, "cgroup");
 
   const oci_linux *lx = cfg->linux;
   int r = plan_root(cfg, bundle_dir, plan, err);

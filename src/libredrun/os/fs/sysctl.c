@@ -8,6 +8,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include "libredrun/core/spec/lifecycle_checks.h"
 #include "libredrun/core/tables/namespaces.h"
 #include "libredrun/core/util.h"
 #include "libredrun/os/fs/plan.h"
@@ -27,16 +28,6 @@ static const struct {
     {"fs.mqueue.", true, "ipc"},       {"net.", true, "network"},
     {"kernel.hostname", false, "uts"}, {"kernel.domainname", false, "uts"},
 };
-
-static bool has_ns(const oci_config *cfg, const char *type)
-{
-  for (size_t i = 0; cfg->linux && i < cfg->linux->namespaces_len; i++) {
-    const oci_namespace *n = cfg->linux->namespaces[i];
-    if (n && n->type && strcmp(n->type, type) == 0)
-      return true;
-  }
-  return false;
-}
 
 /* "net/ipv4/ip_forward" is accepted too; the table is written with dots. */
 static char *dotted(const char *key)
@@ -65,7 +56,7 @@ int rr_fs_plan_sysctl(const oci_config *cfg, struct rr_fs_plan *plan, struct rr_
     if (ns == NULL)
       return rr_fail(err, RR_ERR_INVALID, 0,
                      ".linux.sysctl: `%s` is not in a separate kernel namespace", m->keys[i]);
-    if (!has_ns(cfg, ns))
+    if (!rr_spec_has_ns(cfg, ns))
       return rr_fail(err, RR_ERR_INVALID, 0,
                      ".linux.sysctl: `%s` needs a %s namespace, the container has none", m->keys[i],
                      ns);
