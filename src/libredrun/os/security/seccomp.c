@@ -29,8 +29,9 @@
 
 /* Bump when the way a section is compiled changes: old cache entries then miss.
  * 2: libseccomp's binary tree instead of its linear list; 3: the tree's
- * syscall-number dispatch compacted to ranges (RR_SECCOMP_RANGES). */
-#define RR_SECCOMP_COMPILER_VERSION 3
+ * syscall-number dispatch compacted to ranges (RR_SECCOMP_RANGES); 4: the
+ * key names the executable, the entry the shared libseccomp. */
+#define RR_SECCOMP_COMPILER_VERSION 4
 
 static void buf_add(struct rr_buf *b, const void *p, size_t n)
 {
@@ -67,18 +68,31 @@ static void buf_opt_u64(struct rr_buf *b, bool present, uint64_t v)
 
 /*
  * The canonical form of everything that decides the BPF program: the toolchain
- * (compiler version, redrun build, libseccomp version, native architecture)
+ * (compiler version, redrun build, libseccomp headers, the executable itself)
  * then defaultAction, defaultErrnoRet, architectures and the rules. flags and
  * the listener only matter at load time and stay out, so they share entries.
  */
 static void canonical_key(const oci_seccomp *s, struct rr_buf *b)
 {
-  const struct scmp_version *v = seccomp_version();
   buf_str(b, "redrun-seccomp");
   buf_u64(b, RR_SECCOMP_COMPILER_VERSION);
   buf_str(b, PACKAGE_VERSION "-" RR_GIT_COMMIT);
-  buf_u64(b, ((uint64_t)v->major << 32) | ((uint64_t)v->minor << 16) | v->micro);
-  buf_u64(b, seccomp_arch_native());
+  /* The libseccomp built against; the shared library a dynamic redrun uses
+   * is checked apart (rr_seccomp_lib_identity), so a hit never loads it. */
+  buf_u64(b, ((uint64_t)SCMP_VER_MAJOR << 32) | ((uint64_t)SCMP_VER_MINOR << 16) | SCMP_VER_MICRO);
+  /* This very binary (its architecture, how it was linked): the running
+   * executable's identity, or libseccomp's native architecture when
+   * /proc/self/exe cannot be read. */
+  struct stat st;
+  if (stat("/proc/self/exe", &st) == 0) {
+    buf_u64(b, st.st_dev);
+    buf_u64(b, st.st_ino);
+    buf_u64(b, (uint64_t)st.st_size);
+    buf_u64(b, (uint64_t)st.st_mtim.tv_sec);
+    buf_u64(b, (uint64_t)st.st_mtim.tv_nsec);
+  } else {
+    buf_u64(b, seccomp_arch_native());
+  }
   buf_str(b, s->default_action);
   buf_opt_u64(b, s->default_errno_ret_present, s->default_errno_ret);
   buf_u64(b, s->architectures_len);

@@ -11,24 +11,100 @@
 #include <time.h>
 #include <unistd.h>
 
+#if !defined(RR_STATIC) && !defined(RR_STATIC_DEPS)
+#include <dlfcn.h>
+#include <link.h>
+#include <seccomp.h>
+#define RR_SHARED_LIBSECCOMP 1
+#define RR_STR_(x) #x
+#define RR_STR(x) RR_STR_(x)
+#endif
+
 #include "libredrun/core/log.h"
 #include "libredrun/core/util.h"
 #include "libredrun/os/security/seccomp.h"
 #include "libredrun/os/security/seccomp_internal.h"
 
 /*
- * File layout: a header, the key, the instructions (native endianness: the
- * cache never leaves the machine). The sum covers key and instructions: the
+ * File layout: a header, the key, the library identity, the instructions
+ * (native endianness: the cache never leaves the machine). The sum covers
+ * key, library identity and instructions: the
  * directory is private to its user, so this is no defence against its owner;
  * it turns a corrupted file (a disk error, a bad copy) into a miss instead of
  * a different filter that the kernel would accept.
  */
-static const char cache_magic[8] = "RRSCMP02";
+static const char cache_magic[8] = "RRSCMP03";
 
 struct cache_header {
   char magic[8];
-  uint64_t keylen, count, sum;
+  uint64_t keylen, liblen, count, sum;
 };
+
+/*
+ * Which shared libseccomp compiled an entry: the identity of its file (a
+ * package update replaces it) then its path. The key names the headers and
+ * the executable; checking the library by a stat of its path lets a hit
+ * skip loading it (the default dynamic build opens it on first use, ≈ 0.2 ms).
+ * Empty when libseccomp is linked into the executable.
+ */
+struct lib_id {
+  uint64_t dev, ino, size, mtime_s, mtime_ns;
+  char path[4096];
+};
+
+static size_t lib_id_len(const struct lib_id *l)
+{
+  return l->path[0] ? offsetof(struct lib_id, path) + strlen(l->path) : 0;
+}
+
+static bool lib_id_of(const char *path, struct lib_id *l)
+{
+  struct stat st;
+  memset(l, 0, sizeof(*l));
+  if (strlen(path) >= sizeof(l->path) || stat(path, &st) < 0)
+    return false;
+  l->dev = st.st_dev;
+  l->ino = st.st_ino;
+  l->size = (uint64_t)st.st_size;
+  l->mtime_s = (uint64_t)st.st_mtim.tv_sec;
+  l->mtime_ns = (uint64_t)st.st_mtim.tv_nsec;
+  snprintf(l->path, sizeof(l->path), "%s", path);
+  return true;
+}
+
+/* At a store (after compiling, so a shared libseccomp is loaded). */
+static bool lib_id_loaded(struct lib_id *l)
+{
+  memset(l, 0, sizeof(*l));
+#ifdef RR_SHARED_LIBSECCOMP
+  void *h = dlopen("libseccomp.so." RR_STR(SCMP_VER_MAJOR), RTLD_LAZY | RTLD_NOLOAD);
+  struct link_map *lm = NULL;
+  bool ok = h != NULL && dlinfo(h, RTLD_DI_LINKMAP, &lm) == 0 && lm != NULL && lm->l_name != NULL &&
+            lm->l_name[0] == '/' && lib_id_of(lm->l_name, l);
+  if (h != NULL)
+    dlclose(h);
+  return ok;
+#else
+  return true;
+#endif
+}
+
+/* At a hit: the library the entry names is still the same file. */
+static bool lib_id_matches(const unsigned char *stored, size_t len)
+{
+#ifdef RR_SHARED_LIBSECCOMP
+  size_t head = offsetof(struct lib_id, path);
+  if (len <= head || len - head >= sizeof(((struct lib_id *)0)->path))
+    return false;
+  char path[sizeof(((struct lib_id *)0)->path)];
+  memcpy(path, stored + head, len - head);
+  path[len - head] = '\0';
+  struct lib_id now;
+  return lib_id_of(path, &now) && lib_id_len(&now) == len && memcmp(&now, stored, len) == 0;
+#else
+  return len == 0 && stored != NULL;
+#endif
+}
 
 /* A temporary file this old belongs to a writer that died. */
 #define STALE_TMP_S 600
@@ -51,9 +127,11 @@ static uint64_t hash64(const void *p, size_t n, uint64_t h)
   return h ^ (h >> 29);
 }
 
-static uint64_t entry_sum(const struct rr_buf *key, const struct sock_filter *insns, size_t n)
+static uint64_t entry_sum(const struct rr_buf *key, const void *lib, size_t liblen,
+                          const struct sock_filter *insns, size_t n)
 {
-  return hash64(insns, n * sizeof(*insns), hash64(key->data, key->len, 0x5eccc0de));
+  uint64_t h = hash64(key->data, key->len, 0x5eccc0de);
+  return hash64(insns, n * sizeof(*insns), hash64(lib, liblen, h));
 }
 
 char *rr_seccomp_cache_dir(const char *state_root)
@@ -146,24 +224,31 @@ bool rr_seccomp_cache_load(const char *dir, const struct rr_buf *key, struct soc
   struct stat st;
   struct cache_header h;
   if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
-      (st.st_mode & 022) != 0 || (uint64_t)st.st_size < sizeof(h) + key->len + sizeof(**insns))
-    return false;
-  size_t count = ((size_t)st.st_size - sizeof(h) - key->len) / sizeof(**insns);
-  if (count > BPF_MAXINSNS)
+      (st.st_mode & 022) != 0 || (uint64_t)st.st_size < sizeof(h) + key->len + sizeof(**insns) ||
+      (uint64_t)st.st_size >
+          sizeof(h) + key->len + sizeof(struct lib_id) + BPF_MAXINSNS * sizeof(**insns))
     return false;
   /* one read for the whole entry */
-  _cleanup_free_ unsigned char *buf = rr_xmalloc((size_t)st.st_size);
-  if (!read_all(fd, buf, (size_t)st.st_size))
+  size_t size = (size_t)st.st_size;
+  _cleanup_free_ unsigned char *buf = rr_xmalloc(size);
+  if (!read_all(fd, buf, size))
     return false;
   memcpy(&h, buf, sizeof(h));
   if (memcmp(h.magic, cache_magic, sizeof(cache_magic)) != 0 || h.keylen != key->len ||
-      h.count != count || sizeof(h) + key->len + count * sizeof(**insns) != (size_t)st.st_size ||
+      h.liblen > sizeof(struct lib_id) || h.count == 0 || h.count > BPF_MAXINSNS ||
+      sizeof(h) + key->len + h.liblen + h.count * sizeof(**insns) != size ||
       memcmp(buf + sizeof(h), key->data, key->len) != 0)
     return false;
+  const unsigned char *lib = buf + sizeof(h) + key->len;
+  size_t count = h.count;
   _cleanup_free_ struct sock_filter *prog = rr_xmalloc(count * sizeof(*prog));
-  memcpy(prog, buf + sizeof(h) + key->len, count * sizeof(*prog));
-  if (h.sum != entry_sum(key, prog, count)) {
+  memcpy(prog, lib + h.liblen, count * sizeof(*prog));
+  if (h.sum != entry_sum(key, lib, h.liblen, prog, count)) {
     rr_debug("seccomp cache: `%s` is corrupted, recompiling", name);
+    return false;
+  }
+  if (!lib_id_matches(lib, h.liblen)) {
+    rr_debug("seccomp cache: `%s` was compiled by another libseccomp, recompiling", name);
     return false;
   }
   mark_used(fd);
@@ -253,10 +338,20 @@ void rr_seccomp_cache_store(const char *dir, const struct rr_buf *key,
     rr_debug("seccomp cache: cannot create `%s`: %s", tmp, strerror(errno));
     return;
   }
-  struct cache_header h = {.keylen = key->len, .count = n, .sum = entry_sum(key, insns, n)};
+  struct lib_id lib;
+  if (!lib_id_loaded(&lib)) {
+    rr_debug("seccomp cache: cannot tell which libseccomp compiled `%s`, not stored", name);
+    unlinkat(dfd, tmp, 0);
+    return;
+  }
+  size_t liblen = lib_id_len(&lib);
+  struct cache_header h = {.keylen = key->len,
+                           .liblen = liblen,
+                           .count = n,
+                           .sum = entry_sum(key, &lib, liblen, insns, n)};
   memcpy(h.magic, cache_magic, sizeof(h.magic));
   bool ok = write_all(fd, &h, sizeof(h)) && write_all(fd, key->data, key->len) &&
-            write_all(fd, insns, n * sizeof(*insns));
+            write_all(fd, &lib, liblen) && write_all(fd, insns, n * sizeof(*insns));
   /* Written under a private name and renamed: readers see a whole file or none. */
   if (!ok || renameat(dfd, tmp, dfd, name) < 0) {
     rr_debug("seccomp cache: cannot store `%s`: %s", name, strerror(errno));
