@@ -172,11 +172,15 @@ static void test_hits(void)
   TAP_OK(count_entries(dir) == 2, "one entry per section");
   TAP_OK(prepare(NULL, 21, &hit) && !hit, "no state root: no cache");
 
-  /* this test links the shared libseccomp: the entry names its file, which
-   * a hit checks by a stat instead of loading the library */
+#if defined(RR_STATIC) || defined(RR_STATIC_DEPS)
+  printf("ok %d - # SKIP libseccomp is linked statically: entries name no library\n", ++tap_n);
+#else
+  /* the shared libseccomp: the entry names its file, which a hit checks by
+   * a stat instead of loading the library */
   _cleanup_free_ char *entry = newest_entry(dir);
   _cleanup_free_ char *cmd = rr_xasprintf("grep -q 'libseccomp\\.so' '%s'", entry);
   TAP_OK(entry != NULL && system(cmd) == 0, "the entry names the shared libseccomp");
+#endif
 }
 
 /* Damage the only entry of a fresh cache with `how`, then expect a miss that

@@ -57,6 +57,7 @@ static size_t lib_id_len(const struct lib_id *l)
   return l->path[0] ? offsetof(struct lib_id, path) + strlen(l->path) : 0;
 }
 
+#ifdef RR_SHARED_LIBSECCOMP
 static bool lib_id_of(const char *path, struct lib_id *l)
 {
   struct stat st;
@@ -71,6 +72,7 @@ static bool lib_id_of(const char *path, struct lib_id *l)
   snprintf(l->path, sizeof(l->path), "%s", path);
   return true;
 }
+#endif
 
 /* At a store (after compiling, so a shared libseccomp is loaded). */
 static bool lib_id_loaded(struct lib_id *l)
