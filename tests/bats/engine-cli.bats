@@ -89,11 +89,7 @@ log_is_json_records() {
 	jq_config "$B" '.process.args = ["true"]'
 	quiet rr create --bundle "$B" c4
 	rr start c4
-	local i
-	for i in $(seq 50); do
-		[ "$(rr state c4 | jq -r .status)" = stopped ] && break
-		sleep 0.1
-	done
+	wait_status c4 stopped
 	run rr kill c4 15
 	[ "$status" -eq 1 ]
 	[[ $output == *"container not running"* ]]
@@ -121,22 +117,14 @@ log_is_json_records() {
 	run rr kill c5 10
 	[ "$status" -eq 0 ]
 	# the trap exits: the container stops
-	for i in $(seq 50); do
-		[ "$(rr state c5 | jq -r .status)" = stopped ] && break
-		sleep 0.1
-	done
-	[ "$(rr state c5 | jq -r .status)" = stopped ]
+	wait_status c5 stopped
 	rr delete c5
 	make_bundle "$B" sleep 1000
 	quiet rr create --bundle "$B" c6
 	rr start c6
 	run rr kill c6 SIGKILL
 	[ "$status" -eq 0 ]
-	for i in $(seq 50); do
-		[ "$(rr state c6 | jq -r .status)" = stopped ] && break
-		sleep 0.1
-	done
-	[ "$(rr state c6 | jq -r .status)" = stopped ]
+	wait_status c6 stopped
 }
 
 @test "engine CLI: after create the container belongs to the caller, no redrun process stays" {

@@ -25,6 +25,18 @@ rr() {
 	"$REDRUN" --root "$RR_ROOT" "$@"
 }
 
+# wait_status ID STATUS: poll `state` until the container reaches STATUS (10 s max).
+wait_status() {
+	local i s
+	for i in $(seq 200); do
+		s=$("$REDRUN" --root "$RR_ROOT" state "$1" 2>/dev/null | jq -r .status)
+		[ "$s" = "$2" ] && return 0
+		sleep 0.05
+	done
+	echo "container $1 is $s, not $2"
+	return 1
+}
+
 common_setup() {
 	RR_ROOT=$BATS_TEST_TMPDIR/state
 	mkdir -p "$RR_ROOT"

@@ -37,18 +37,6 @@ args() {
 	jq_config "$B" '.process.args = $a' --argjson a "$(jq -nc '$ARGS.positional' --args -- "$@")"
 }
 
-# wait_status ID STATUS: poll `state` until the container reaches STATUS (5 s max).
-wait_status() {
-	local i s
-	for i in $(seq 100); do
-		s=$("$REDRUN" --root "$RR_ROOT" state "$1" 2>/dev/null | jq -r .status)
-		[ "$s" = "$2" ] && return 0
-		sleep 0.05
-	done
-	echo "container $1 is $s, not $2"
-	return 1
-}
-
 # state_field ID FIELD
 state_field() {
 	"$REDRUN" --root "$RR_ROOT" state "$1" | jq -r ".$2"

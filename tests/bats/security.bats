@@ -39,16 +39,6 @@ args() {
 	jq_config "$B" '.process.args = $a' --argjson a "$(jq -nc '$ARGS.positional' --args -- "$@")"
 }
 
-# wait_status ID STATUS: poll `state` until the container reaches STATUS.
-wait_status() {
-	local i
-	for i in $(seq 100); do
-		[ "$(rr state "$1" 2>/dev/null | jq -r .status)" = "$2" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 cap_line() { # cap_line NAME OUTPUT -> hex value of CapNAME
 	sed -n "s/^Cap$1:[[:space:]]*//p" <<<"$2"
 }
