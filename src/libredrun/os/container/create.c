@@ -84,16 +84,37 @@ static int read_file(const char *path, char **out, size_t *len, struct rr_error 
   return 0;
 }
 
+/* The UTC calendar date of a day count since 1970-01-01 (proleptic
+ * Gregorian, eras of 400 years). Not gmtime_r: glibc's loads the time zone
+ * (reads /etc/localtime) on first use, for nothing in a UTC stamp. */
+static void civil_from_days(long long z, long long *y, unsigned *m, unsigned *d)
+{
+  z += 719468;
+  long long era = (z >= 0 ? z : z - 146096) / 146097;
+  unsigned doe = (unsigned)(z - era * 146097);
+  unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  unsigned mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = (long long)yoe + era * 400 + (*m <= 2);
+}
+
 static char *now_rfc3339(void)
 {
   struct timespec ts;
-  struct tm tm;
   char buf[64];
   clock_gettime(CLOCK_REALTIME, &ts);
-  gmtime_r(&ts.tv_sec, &tm);
-  /* not strftime: it calls tzset, which reads /etc/localtime for a UTC stamp */
-  snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900,
-           tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
+  long long days = ts.tv_sec / 86400, secs = ts.tv_sec % 86400;
+  if (secs < 0) {
+    secs += 86400;
+    days--;
+  }
+  long long y;
+  unsigned m, d;
+  civil_from_days(days, &y, &m, &d);
+  snprintf(buf, sizeof(buf), "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%09ldZ", y, m, d, secs / 3600,
+           secs / 60 % 60, secs % 60, ts.tv_nsec);
   return rr_xstrdup(buf);
 }
 
