@@ -136,16 +136,23 @@ int rr_proc_set_user(const oci_process *p, bool in_userns, struct rr_error **err
   if (ngroups > 0) {
     if (setgroups(ngroups, (const gid_t *)u->additional_gids) < 0)
       return rr_fail_errno(err, "config.json: .process.user.additionalGids");
-  } else if (setgroups(0, NULL) < 0 && !(in_userns && errno == EPERM)) {
+  } else if (getgroups(0, NULL) != 0 && setgroups(0, NULL) < 0 && !(in_userns && errno == EPERM)) {
     return rr_fail_errno(err, "clear supplementary groups");
   }
-  if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+  /* Each credential change is a new set of credentials in the kernel: the
+   * ids already in place (root staying root) are left alone, and only a
+   * change of uid needs the capabilities kept across it. */
+  uid_t ru, eu, su;
+  gid_t rg, eg, sg;
+  bool same_gid = getresgid(&rg, &eg, &sg) == 0 && rg == gid && eg == gid && sg == gid;
+  bool same_uid = getresuid(&ru, &eu, &su) == 0 && ru == uid && eu == uid && su == uid;
+  if (!same_uid && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
     return rr_fail_errno(err, "prctl(PR_SET_KEEPCAPS)");
-  if (setresgid(gid, gid, gid) < 0)
+  if (!same_gid && setresgid(gid, gid, gid) < 0)
     return rr_fail_errno(err, "config.json: .process.user.gid %u", (unsigned)gid);
-  if (setresuid(uid, uid, uid) < 0)
+  if (!same_uid && setresuid(uid, uid, uid) < 0)
     return rr_fail_errno(err, "config.json: .process.user.uid %u", (unsigned)uid);
-  if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+  if (!same_uid && prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
     return rr_fail_errno(err, "prctl(PR_SET_KEEPCAPS)");
   umask(u != NULL && u->umask_present ? (mode_t)u->umask : 022);
   return 0;
