@@ -348,7 +348,8 @@ static int spawn(struct create_run *c, struct rr_error **err)
     return -1;
   /* the frozen copy: later edits of the bundle must not change this container */
   _cleanup_free_ char *frozen = oci_config_generate(c->cfg, false, err);
-  if (frozen == NULL || rr_state_write_file(c->d, RR_STATE_CONFIG, frozen, strlen(frozen), err) < 0)
+  if (frozen == NULL ||
+      rr_state_write_new_file(c->d, RR_STATE_CONFIG, frozen, strlen(frozen), err) < 0)
     return -1;
   /* A foreground run holds the state lock from create to start: nobody can
    * see it "created", and without hooks nothing runs between the two, so the

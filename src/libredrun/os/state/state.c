@@ -138,6 +138,28 @@ int rr_state_open(const char *root, const char *id, int lock, struct rr_cdir **o
   return 0;
 }
 
+int rr_state_write_new_file(const struct rr_cdir *d, const char *name, const char *data, size_t len,
+                            struct rr_error **err)
+{
+  _cleanup_close_ int fd =
+      openat(d->fd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0)
+    return rr_fail_errno(err, "write `%s/%s`", d->path, name);
+  while (len > 0) {
+    ssize_t n = write(fd, data, len);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      int e = errno;
+      unlinkat(d->fd, name, 0);
+      return rr_fail_errnum(err, e, "write `%s/%s`", d->path, name);
+    }
+    data += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
 int rr_state_write_file(const struct rr_cdir *d, const char *name, const char *data, size_t len,
                         struct rr_error **err)
 {

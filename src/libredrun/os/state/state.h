@@ -78,6 +78,11 @@ void rr_state_free(struct rr_state *st);
 /* Write a file of the state directory atomically (temp + renameat). */
 int rr_state_write_file(const struct rr_cdir *d, const char *name, const char *data, size_t len,
                         struct rr_error **err) RR_WUR;
+/* Write a file that does not exist yet, in place (O_EXCL, no rename): for
+ * the files create writes while it holds the lock, before state.json exists,
+ * which nobody reads until then. */
+int rr_state_write_new_file(const struct rr_cdir *d, const char *name, const char *data, size_t len,
+                            struct rr_error **err) RR_WUR;
 /* Remove the directory and everything in it; ENOENT is not an error. */
 int rr_state_remove(struct rr_cdir *d, struct rr_error **err) RR_WUR;
 
