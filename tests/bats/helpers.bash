@@ -20,6 +20,20 @@ requires() {
 	done
 }
 
+# state_left ROOT: the entries of a state root other than redrun's spare
+# directories (up to four emptied container directories, `.spare.N`, kept for
+# the next create: see src/libredrun/os/state/state.c); a spare that is not
+# empty is reported.
+state_left() {
+	local e
+	for e in $(ls -A "$1" 2>/dev/null); do
+		case $e in
+		.spare.[0-3]) [ -n "$(ls -A "$1/$e")" ] || continue ;;
+		esac
+		printf '%s ' "$e"
+	done
+}
+
 # redrun with the test's private state root
 rr() {
 	"$REDRUN" --root "$RR_ROOT" "$@"

@@ -87,13 +87,13 @@ hook() { # hook NAME: a hook object running the host script with args [hook, NAM
 	[ "$output" = "redrun: hook createRuntime[0] \`$BATS_TEST_TMPDIR/fail\`: exited with status 3" ]
 	# the container is torn down as the spec says: poststop ran
 	[ "$(cut -d' ' -f1 "$LOG")" = poststop ]
-	[ -z "$(ls -A "$RR_ROOT")" ]
+	[ -z "$(state_left "$RR_ROOT")" ]
 }
 
 @test "hooks: a failing prestart, createContainer or missing hook binary fails create" {
 	create_fails '.hooks = {"createContainer":[{"path":"/bin/false"}]}' "hook createContainer[0] \`/bin/false\`: exited with status 1"
 	create_fails '.hooks = {"prestart":[{"path":"/nonexistent/hook"}]}' "hook prestart[0] \`/nonexistent/hook\`: No such file or directory"
-	[ -z "$(ls -A "$RR_ROOT")" ]
+	[ -z "$(state_left "$RR_ROOT")" ]
 }
 
 @test "hooks: poststart and poststop failures only warn" {
@@ -112,7 +112,7 @@ hook() { # hook NAME: a hook object running the host script with args [hook, NAM
 	[ "$status" -eq 1 ]
 	[ "$output" = "redrun: hook createRuntime[0] \`$BATS_TEST_TMPDIR/slow\`: timed out after 1 s" ]
 	run pgrep -f "sleep 30"
-	[ -z "$(ls -A "$RR_ROOT")" ]
+	[ -z "$(state_left "$RR_ROOT")" ]
 }
 
 @test "hooks: a relative path is refused" {

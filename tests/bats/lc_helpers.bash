@@ -16,7 +16,7 @@ lc_teardown() {
 	for id in $("$REDRUN" --root "$RR_ROOT" list -q 2>/dev/null); do
 		"$REDRUN" --root "$RR_ROOT" delete --force "$id" >/dev/null 2>&1 || true
 	done
-	[ -z "$(ls -A "$RR_ROOT" 2>/dev/null)" ] || left="$left state:$(ls -A "$RR_ROOT" | tr '\n' ' ')"
+	[ -z "$(state_left "$RR_ROOT")" ] || left="$left state:$(state_left "$RR_ROOT")"
 	for id in "$ID" "${ID}b"; do
 		[ ! -d "/sys/fs/cgroup/unified/$id" ] || {
 			left="$left cgroup:$id"
@@ -50,7 +50,7 @@ create_fails() {
 	echo "$status $output"
 	[ "$status" -eq 1 ]
 	[ "$output" = "redrun: $2" ]
-	[ -z "$(ls -A "$RR_ROOT")" ]
+	[ -z "$(state_left "$RR_ROOT")" ]
 }
 
 # no_pidns: drop the pid namespace (a pid-namespace init ignores default-action signals)

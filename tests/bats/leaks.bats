@@ -25,7 +25,7 @@ snapshot() {
 		echo "mounts:"
 		grep -F "$BATS_TEST_TMPDIR" /proc/self/mountinfo | cut -d' ' -f4- || true
 		echo "state:"
-		ls -A "$RR_ROOT"
+		state_left "$RR_ROOT"
 		echo "children:"
 		pgrep -P "$BASHPID" | grep -v "^$BASHPID$" | while read -r p; do
 			[ "$(cat /proc/$p/comm 2>/dev/null)" = pgrep ] || echo "$p"

@@ -231,7 +231,7 @@ teardown() {
 	done
 	run rr state ""
 	[ "$status" -eq 1 ]
-	[ -z "$(ls -A "$RR_ROOT")" ]
+	[ -z "$(state_left "$RR_ROOT")" ]
 }
 
 @test "malformed config, missing config, missing rootfs: one line naming the file, nothing left" {
@@ -252,7 +252,7 @@ teardown() {
 	run rr create -b "$BATS_TEST_TMPDIR/nope" "$ID"
 	[ "$status" -eq 1 ]
 	[ "$output" = "redrun: bundle \`$BATS_TEST_TMPDIR/nope\`: No such file or directory" ]
-	[ -z "$(ls -A "$RR_ROOT")" ]
+	[ -z "$(state_left "$RR_ROOT")" ]
 }
 
 @test "errors in the container child come back to create; nothing is left" {
@@ -268,7 +268,7 @@ teardown() {
 	run rr create -b "$B" "$ID"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"/x"* ]]
-	[ -z "$(ls -A "$RR_ROOT")" ]
+	[ -z "$(state_left "$RR_ROOT")" ]
 	[ ! -d "/sys/fs/cgroup/unified/$ID" ]
 	run pgrep -f "$BATS_TEST_TMPDIR"
 	[ "$status" -ne 0 ]

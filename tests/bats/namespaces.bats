@@ -159,5 +159,5 @@ userns_ready() {
 	jq_config "$B" '.linux.namespaces |= map(select(.type != "uts"))'
 	run rr create -b "$B" "$ID"
 	[[ "$output" == "redrun: config.json: .hostname: needs a uts namespace"* ]]
-	[ -z "$(ls -A "$RR_ROOT")" ]
+	[ -z "$(state_left "$RR_ROOT")" ]
 }

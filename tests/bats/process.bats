@@ -67,7 +67,7 @@ teardown() {
 	run rr create -b "$B" "$ID"
 	[ "$status" -eq 1 ]
 	[ "$output" = "redrun: config.json: .process.rlimits[0]: RLIMIT_NOFILE: cannot raise the hard limit to $((hard + 1)) above the host's $hard without CAP_SYS_RESOURCE: operation not permitted" ]
-	[ -z "$(ls -A "$RR_ROOT")" ]
+	[ -z "$(state_left "$RR_ROOT")" ]
 }
 
 @test "process.rlimits: unknown type, soft above hard" {

@@ -81,7 +81,7 @@ EOF_PY
 	run rr create -b "$B" --console-socket "$BATS_TEST_TMPDIR/nosock" "$ID"
 	[ "$status" -eq 1 ]
 	[ "$output" = "redrun: --console-socket \`$BATS_TEST_TMPDIR/nosock\`: No such file or directory" ]
-	[ -z "$(ls -A "$RR_ROOT")" ]
+	[ -z "$(state_left "$RR_ROOT")" ]
 }
 
 @test "terminal: foreground run relays the terminal (under script), exit status kept" {

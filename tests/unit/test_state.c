@@ -136,6 +136,80 @@ static void test_list_remove(void)
   rr_strvfreep(&ids);
 }
 
+static bool same_inode(const char *path, int fd)
+{
+  struct stat a, b;
+  return stat(path, &a) == 0 && fstat(fd, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
+/* A deleted container's emptied directory is kept (renamed) for the next
+ * create; nothing else may see it as a container. */
+static void test_spares(void)
+{
+  struct rr_error *err = NULL;
+  struct rr_cdir *d = NULL, *old = NULL;
+  _cleanup_free_ char *spare0 = rr_xasprintf("%s/.spare.0", root);
+  OK(rr_state_claim(root, "s1", &d, &err) == 0, "claim s1");
+  int keep = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC); /* not a dup: no lock */
+  OK(rr_state_open(root, "s1", 0, &old, &err) == 0, "a reader opens s1 without the lock");
+  OK(rr_state_remove(d, &err) == 0, "remove s1");
+  rr_cdir_free(d);
+  OK(same_inode(spare0, keep), "its empty directory is kept as the first spare");
+  OK(rr_state_claim(root, "s2", &d, &err) == 0 && same_inode(d->path, keep),
+     "the next create takes the spare");
+  OK(access(spare0, F_OK) < 0, "the slot is free again");
+  struct rr_state st = {.id = "s2", .pid = 0, .bundle = "/b"};
+  OK(rr_state_write(d, &st, &err) == 0, "s2 writes its state");
+  struct rr_state *back = NULL;
+  OK(rr_state_read(old, &back, &err) < 0 && err->kind == RR_ERR_NOT_FOUND && back == NULL,
+     "the reader of s1 does not get s2's state");
+  rr_error_clear(&err);
+  rr_cdir_free(old);
+  OK(rr_state_open(root, "s1", LOCK_EX, &old, &err) < 0 && err->kind == RR_ERR_NOT_FOUND,
+     "s1 does not exist");
+  rr_error_clear(&err);
+  char **ids = NULL;
+  OK(rr_state_list_ids(root, &ids, &err) == 0 && ids[0] && strcmp(ids[0], "s2") == 0 && !ids[1],
+     "list shows s2 only, no spare");
+  rr_strvfreep(&ids);
+  /* something else left in the directory: removed for real, never reused */
+  close(openat(d->fd, "other", O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+  OK(rr_state_remove(d, &err) == 0 && access(d->path, F_OK) < 0 && access(spare0, F_OK) < 0,
+     "a directory with a foreign file is removed, not kept");
+  rr_cdir_free(d);
+  close(keep);
+  /* a spare of another user (a shared root) is left to that user */
+  if (geteuid() == 0 && mkdir(spare0, 0700) == 0 && chown(spare0, 65534, 65534) == 0) {
+    _cleanup_free_ char *f1 = rr_xasprintf("%s/f1", root);
+    OK(rr_state_claim(root, "f1", &d, &err) == 0 && !same_inode(spare0, d->fd) &&
+           access(spare0, F_OK) == 0,
+       "another user's spare is not taken");
+    struct stat sb;
+    OK(d != NULL && fstat(d->fd, &sb) == 0 && sb.st_uid == 0, "the new directory is ours");
+    rr_cdir_free(d);
+    rmdir(f1);
+  }
+  rmdir(spare0);
+  /* more deletes than slots: the extra directories are removed */
+  const char *many[] = {"m0", "m1", "m2", "m3", "m4", "m5"};
+  struct rr_cdir *md[RR_ARRAY_SIZE(many)];
+  for (size_t i = 0; i < RR_ARRAY_SIZE(many); i++)
+    OK(rr_state_claim(root, many[i], &md[i], &err) == 0, "claim %s", many[i]);
+  for (size_t i = 0; i < RR_ARRAY_SIZE(many); i++) {
+    OK(rr_state_remove(md[i], &err) == 0, "remove %s", many[i]);
+    rr_cdir_free(md[i]);
+  }
+  OK(rr_state_list_ids(root, &ids, &err) == 0 && ids[0] == NULL, "no container listed");
+  rr_strvfreep(&ids);
+  int spares = 0;
+  for (int i = 0; i < 8; i++) {
+    _cleanup_free_ char *p = rr_xasprintf("%s/.spare.%d", root, i);
+    if (rmdir(p) == 0)
+      spares++;
+  }
+  OK(spares == 4, "four spares kept at most (%d)", spares);
+}
+
 int main(void)
 {
   if (mkdtemp(root) == NULL)
@@ -143,6 +217,7 @@ int main(void)
   test_claim();
   test_roundtrip();
   test_list_remove();
+  test_spares();
   rmdir(root);
   return tap_done();
 }
