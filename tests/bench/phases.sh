@@ -39,7 +39,7 @@ mkdir -p "$w/state"
 
 for ((i = 0; i < n; i++)); do
 	strace --seccomp-bpf -f -ttt -T -o "$w/t.$i" \
-		-e trace=execve,openat,mkdirat,clone3,recvmsg,sendmsg,pivot_root,umount2,exit_group \
+		-e trace=execve,openat,mkdirat,renameat2,clone3,recvmsg,sendmsg,pivot_root,umount2,exit_group \
 		"$REDRUN" --root "$w/state" run -b "$bundle" "ph$i" >/dev/null
 done
 
@@ -51,7 +51,8 @@ for ((i = 0; i < n; i++)); do
 	{ pid = $1; t = $2 + 0; call = substr($0, index($0, $3)) }
 	NR == 1 { t0 = t; parent = pid; m[0] = 0; next }
 	pid == parent && call ~ /^openat\(/ && call ~ /config\.json"/ && !(1 in m) { m[1] = ms(t) }
-	pid == parent && call ~ /^mkdirat\(/ && (1 in m) && !(2 in m) { m[2] = ms(t) }
+	# the state dir: a new one (mkdirat) or a spare renamed (renameat2)
+	pid == parent && call ~ /^(mkdirat|renameat2)\(/ && (1 in m) && !(2 in m) { m[2] = ms(t) }
 	pid == parent && call ~ /^openat\(AT_FDCWD, "\/sys\/fs\/cgroup/ && (2 in m) && !(3 in m) { m[3] = ms(t) }
 	pid == parent && call ~ /^clone3\(/ && !(4 in m) { m[4] = ms(t) }
 	pid != parent && call ~ /^openat\(/ && !(5 in m) { m[5] = ms(t) }
