@@ -110,3 +110,105 @@ EOF
 	run rr exec --preserve-fds 1 "$ID" sh -c 'ls /proc/self/fd | tr "\n" " "' 3</dev/null 5</dev/null
 	[ "$output" = "0 1 2 3 4 " ]
 }
+
+# ---------------------------------------------------------------------------
+# A rootless runtime: redrun run by uid 65534, the bundle from
+# `spec --rootless` (the container in its own user namespace, where 0 is
+# 65534). The container's pid namespace belongs to that user namespace, so
+# exec must enter the user namespace before it can join the pid namespace.
+
+PROBE=${TESTS_BUILDDIR:-$(cd "$(dirname "$BATS_TEST_FILENAME")/.." && pwd)}/helpers/escape-probe
+
+# rr_unpriv ARG...: redrun as uid/gid 65534 without supplementary groups
+rr_unpriv() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups env -u XDG_RUNTIME_DIR \
+		"$REDRUN" --root "$RR_ROOT" "$@"
+}
+
+# rootless_bundle ARG...: the `spec --rootless` config for uid 65534 with
+# process.args = ARG..., its rootfs and state root within that uid's reach
+rootless_bundle() {
+	command -v setpriv >/dev/null || skip "needs setpriv"
+	setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$REDRUN" ||
+		skip "the redrun binary is out of reach of uid 65534"
+	if [ -r /proc/sys/kernel/unprivileged_userns_clone ] &&
+		[ "$(cat /proc/sys/kernel/unprivileged_userns_clone)" = 0 ]; then
+		skip "unprivileged user namespaces are disabled (kernel.unprivileged_userns_clone=0)"
+	fi
+	[ "$(cat /proc/sys/user/max_user_namespaces 2>/dev/null || echo 0)" -gt 0 ] ||
+		skip "user namespaces are disabled (user.max_user_namespaces=0)"
+	if command -v unshare >/dev/null; then
+		setpriv --reuid=65534 --regid=65534 --clear-groups unshare --user true ||
+			skip "uid 65534 cannot create a user namespace here"
+	fi
+	local d=$BATS_TEST_TMPDIR
+	while [ "$d" != / ] && [ "$d" != /tmp ]; do
+		chmod o+x "$d"
+		d=$(dirname "$d")
+	done
+	chmod -R a+rX "$B"
+	chown 65534:65534 "$RR_ROOT" "$B"
+	rm "$B/config.json"
+	(cd "$B" && setpriv --reuid=65534 --regid=65534 --clear-groups "$REDRUN" spec --rootless)
+	jq_config "$B" '.process.terminal = false | .process.args = $a' \
+		--argjson a "$(jq -nc '$ARGS.positional' --args -- "$@")"
+}
+
+@test "exec: a rootless runtime execs into its running container: namespaces, ids, exit status" {
+	rootless_bundle sleep 100
+	# written by the exec parent for itself (its child is born non-dumpable)
+	jq_config "$B" '.process.oomScoreAdj = 500'
+	rr_unpriv run -d -b "$B" "$ID"
+	local pid n i
+	pid=$(rr_unpriv state "$ID" | jq -r .pid)
+	[ "$(readlink "/proc/$pid/ns/user")" != "$(readlink /proc/self/ns/user)" ]
+	run rr_unpriv exec "$ID" sh -c 'for n in pid user mnt ipc uts cgroup net; do readlink /proc/self/ns/$n; done
+		id -u; id -g; grep -E "^(Uid|Gid):" /proc/self/status; cat /proc/self/uid_map /proc/self/oom_score_adj; exit 7'
+	echo "$output"
+	[ "$status" -eq 7 ]
+	i=0
+	for n in pid user mnt ipc uts cgroup net; do
+		[ "${lines[$i]}" = "$(readlink "/proc/$pid/ns/$n")" ]
+		i=$((i + 1))
+	done
+	[ "${lines[7]}" = 0 ]
+	[ "${lines[8]}" = 0 ]
+	[[ "${lines[9]}" =~ ^Uid:[[:space:]]+0[[:space:]]+0[[:space:]]+0[[:space:]]+0$ ]]
+	[[ "${lines[10]}" =~ ^Gid:[[:space:]]+0[[:space:]]+0[[:space:]]+0[[:space:]]+0$ ]]
+	[[ "${lines[11]}" =~ ^[[:space:]]*0[[:space:]]+65534[[:space:]]+1$ ]]
+	[ "${lines[12]}" = 500 ]
+	run rr_unpriv exec "$ID" false
+	[ "$status" -eq 1 ]
+	run rr_unpriv exec "$ID" sh -c 'kill -TERM $$'
+	[ "$status" -eq 143 ]
+	# seen from the host: uid 65534, and the exec'd process in the init's pid namespace
+	rr_unpriv exec -d --pid-file "$B/epid" "$ID" sleep 100
+	local epid
+	epid=$(cat "$B/epid")
+	grep -Eq "^Uid:[[:space:]]+65534[[:space:]]+65534[[:space:]]+65534[[:space:]]+65534$" "/proc/$epid/status"
+	[ "$(readlink "/proc/$epid/ns/pid")" = "$(readlink "/proc/$pid/ns/pid")" ]
+	[ "$(readlink "/proc/$epid/ns/user")" = "$(readlink "/proc/$pid/ns/user")" ]
+	rr_unpriv delete --force "$ID"
+	[ -z "$(state_left "$RR_ROOT")" ]
+}
+
+@test "escape: rootless, the container's root (CAP_SYS_PTRACE in its user namespace) never opens the runtime binary of an exec" {
+	[ -x "$PROBE" ] || skip "tests/helpers/escape-probe not built (make check builds it)"
+	rootless_bundle /bin/probe scan-exe 4
+	cp "$PROBE" "$B/rootfs/bin/probe"
+	chmod a+rx "$B/rootfs/bin/probe"
+	local c='["CAP_SYS_PTRACE","CAP_SYS_ADMIN","CAP_DAC_OVERRIDE","CAP_DAC_READ_SEARCH","CAP_FOWNER","CAP_KILL","CAP_SETUID","CAP_SETGID"]'
+	jq_config "$B" '.process.capabilities = {"bounding":$c,"effective":$c,"permitted":$c}' --argjson c "$c"
+	rr_unpriv create --bundle "$B" "$ID" >"$BATS_TEST_TMPDIR/scan.out" 2>&1 </dev/null
+	rr_unpriv start "$ID"
+	local i ok=0
+	for i in $(seq 30); do
+		rr_unpriv exec "$ID" /bin/true && ok=$((ok + 1))
+	done
+	wait_status "$ID" stopped
+	cat "$BATS_TEST_TMPDIR/scan.out"
+	[ "$ok" -eq 30 ]
+	grep -q '^scan-exe: opened 0 foreign' "$BATS_TEST_TMPDIR/scan.out"
+	! grep -q '^foreign-exe-write: ok' "$BATS_TEST_TMPDIR/scan.out"
+	rr_unpriv delete "$ID"
+}

@@ -21,6 +21,7 @@
 #include "libredrun/os/ns/ns.h"
 #include "libredrun/os/proc/child.h"
 #include "libredrun/os/proc/clone.h"
+#include "libredrun/os/proc/identity.h"
 #include "libredrun/os/proc/sync.h"
 #include "libredrun/os/proc/terminal.h"
 #include "libredrun/os/security/lsm.h"
@@ -257,6 +258,12 @@ int rr_container_exec(const struct rr_runtime *rt, const struct rr_exec_opts *o,
     rr_fail_errno(err, "sync socketpair");
     goto out;
   }
+  /* The child is born non-dumpable (below), so its /proc/self/oom_score_adj
+   * belongs to root: a runtime without root could not write it there. We
+   * write ours, while still dumpable, and the child inherits it. */
+  if (rr_proc_set_oom_score_adj(p, err) < 0)
+    goto out;
+  p->oom_score_adj_present = false;
   if (rr_ns_join_for_children(nsfds, err) < 0)
     goto out;
   if (!o->detach) {
@@ -275,7 +282,9 @@ int rr_container_exec(const struct rr_runtime *rt, const struct rr_exec_opts *o,
       .close_fds = {d->fd, d->root_fd, sync[0], -1},
       .wait_go = true,
       .join_fds = nsfds,
-      .undumpable = geteuid() == 0,
+      /* born in the container's pid namespace (and, rootless, its user
+       * namespace): never reachable by its processes, whatever our uid */
+      .undumpable = true,
   };
   struct rr_clone_req req = {
       .clone_parent = false, .cgroup_fd = cgfd, .undumpable = child.undumpable};

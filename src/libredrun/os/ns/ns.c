@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -280,11 +281,32 @@ int rr_ns_open_of_pid(pid_t pid, int fds[8], struct rr_error **err)
   return 0;
 }
 
+/* The container's pid and time namespaces belong to its user namespace. A
+ * runtime with privilege over that one (root, or the owner of an ancestor)
+ * joins them directly and keeps its own credentials. One without (rootless:
+ * our uid owns the container's user namespace but we are not in an ancestor
+ * with capabilities over it) must enter the user namespace first, where it
+ * gets the capabilities setns needs. A process in that user namespace is
+ * open to ptrace by the container's root, so we become non-dumpable before
+ * entering and stay so (the exec parent only relays from then on). */
 int rr_ns_join_for_children(const int fds[8], struct rr_error **err)
 {
+  size_t user = ns_index(CLONE_NEWUSER);
+  bool joined_user = false;
   for (size_t i = 0; i < rr_ns_table_len; i++) {
     int flag = rr_ns_table[i].clone_flag;
-    if (fds[i] >= 0 && (flag == CLONE_NEWPID || flag == CLONE_NEWTIME) && setns(fds[i], flag) < 0)
+    if (fds[i] < 0 || (flag != CLONE_NEWPID && flag != CLONE_NEWTIME))
+      continue;
+    if (setns(fds[i], flag) == 0)
+      continue;
+    if (errno != EPERM || fds[user] < 0 || joined_user)
+      return rr_fail_errno(err, "join the container's %s namespace", rr_ns_table[i].oci_name);
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+      return rr_fail_errno(err, "prctl(PR_SET_DUMPABLE)");
+    if (setns(fds[user], CLONE_NEWUSER) < 0)
+      return rr_fail_errno(err, "join the container's user namespace");
+    joined_user = true;
+    if (setns(fds[i], flag) < 0)
       return rr_fail_errno(err, "join the container's %s namespace", rr_ns_table[i].oci_name);
   }
   return 0;
@@ -295,6 +317,9 @@ int rr_ns_child_join_all(const int fds[8], struct rr_error **err)
   for (size_t i = 0; i < rr_ns_table_len; i++) {
     int flag = rr_ns_table[i].clone_flag;
     if (fds[i] < 0 || flag == CLONE_NEWPID || flag == CLONE_NEWTIME)
+      continue;
+    /* the parent entered it already (rr_ns_join_for_children) */
+    if (flag == CLONE_NEWUSER && same_ns(fds[i], rr_ns_table[i].proc_name))
       continue;
     if (setns(fds[i], flag) < 0)
       return rr_fail_errno(err, "join the container's %s namespace", rr_ns_table[i].oci_name);

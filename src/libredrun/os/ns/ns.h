@@ -53,9 +53,12 @@ int rr_ns_child_set_names(const oci_config *cfg, struct rr_error **err) RR_WUR;
  * per rr_ns_table index (-1 where they are the same); close with rr_ns_close_all. */
 int rr_ns_open_of_pid(pid_t pid, int fds[8], struct rr_error **err) RR_WUR;
 void rr_ns_close_all(int fds[8]);
-/* exec, parent before clone: join the pid and time namespaces (they apply to children). */
+/* exec, parent before clone: join the pid and time namespaces (they apply to
+ * children). Without privilege over them (rootless), first the container's
+ * user namespace, and the caller is non-dumpable from then on. */
 int rr_ns_join_for_children(const int fds[8], struct rr_error **err) RR_WUR;
-/* exec, child: join the others in table order (user first, mount last). */
+/* exec, child: join the others in table order (user first unless the parent
+ * is in it already, mount last). */
 int rr_ns_child_join_all(const int fds[8], struct rr_error **err) RR_WUR;
 
 #endif
