@@ -200,6 +200,10 @@ rootless_bundle() {
 	local c='["CAP_SYS_PTRACE","CAP_SYS_ADMIN","CAP_DAC_OVERRIDE","CAP_DAC_READ_SEARCH","CAP_FOWNER","CAP_KILL","CAP_SETUID","CAP_SETGID"]'
 	jq_config "$B" '.process.capabilities = {"bounding":$c,"effective":$c,"permitted":$c}' --argjson c "$c"
 	rr_unpriv create --bundle "$B" "$ID" >"$BATS_TEST_TMPDIR/scan.out" 2>&1 </dev/null
+	# by design (docs/security.md): the created init is still the runtime
+	run rr_unpriv exec "$ID" /bin/true
+	[ "$status" -eq 1 ]
+	[[ "$output" == "redrun: exec into a created container needs CAP_SYS_PTRACE: "* ]]
 	rr_unpriv start "$ID"
 	local i ok=0
 	for i in $(seq 30); do
