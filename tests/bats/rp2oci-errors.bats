@@ -279,7 +279,7 @@ fails() {
 	sc 'names: [mkdir], action: errno, errnoRet: EPERM'
 	fails "$f:6: seccomp.syscalls[0].errnoRet: \`EPERM\` is not a non-negative integer" --redpath "$T/n"
 	sc 'names: [mkdir], action: errno, errnoRet: 4096'
-	fails "$f:6: seccomp.syscalls[0].errnoRet: 4096 is out of range (0-4095)" --redpath "$T/n"
+	fails "$f:6: seccomp.syscalls[0].errnoRet: 4096 is out of range (0-4094)" --redpath "$T/n"
 	sc 'names: [mkdir], action: allow, errnoRet: 1'
 	fails "$f:6: seccomp.syscalls[0].errnoRet: only valid with the Errno or Trace action, not \`allow\`" --redpath "$T/n"
 	sc 'names: [mkdir], action: errno, args: [{index: 0, value: 1, op: like}]'

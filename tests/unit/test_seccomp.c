@@ -173,7 +173,7 @@ static void test_validate(void)
        ".linux.seccomp.syscalls[0]: SCMP_ACT_NOTIFY cannot be used for `sendmsg` (the runtime "
        "needs it to pass the notify fd)"},
       {"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":5000}",
-       ".linux.seccomp.defaultErrnoRet: 5000 is out of range (0-4095)"},
+       ".linux.seccomp.defaultErrnoRet: 5000 is out of range (0-4094)"},
   };
   for (size_t i = 0; i < RR_ARRAY_SIZE(cases); i++) {
     _cleanup_free_ char *msg = prepare_error(cases[i].json);

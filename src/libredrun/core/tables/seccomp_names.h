@@ -53,8 +53,10 @@ const char *rr_scmp_op_name_at(size_t i);
 const struct rr_scmp_arch *rr_scmp_arch_at(size_t i);
 const char *rr_scmp_flag_name_at(size_t i, uint32_t *flag);
 
-/* Largest errno the ERRNO action can carry (the kernel clamps to MAX_ERRNO). */
-#define RR_SCMP_ERRNO_MAX 4095
+/* Largest errno the ERRNO action can carry: the kernel clamps to MAX_ERRNO
+ * (4095), libseccomp 2.5 refuses 4095 itself (seccomp_init and rule_add say
+ * EINVAL), so a section the validator passes also compiles. */
+#define RR_SCMP_ERRNO_MAX 4094
 
 /*
  * Pure checks of `.linux.seccomp` (names, ranges, consistency); errors name the
