@@ -34,7 +34,8 @@ tests_unit_test_seccomp_LDADD = librros.a $(UNIT_LDADD) $(SECCOMP_LIBS)
 UNIT_TESTS += tests/unit/test_seccomp
 
 check_PROGRAMS += tests/unit/test_seccomp_bpf
-tests_unit_test_seccomp_bpf_SOURCES = tests/unit/test_seccomp_bpf.c tests/unit/tap.h
+tests_unit_test_seccomp_bpf_SOURCES = tests/unit/test_seccomp_bpf.c tests/unit/tap.h \
+	tests/helpers/bpf_interp.c tests/helpers/bpf_interp.h
 tests_unit_test_seccomp_bpf_LDADD = librros.a $(UNIT_LDADD) $(SECCOMP_LIBS)
 UNIT_TESTS += tests/unit/test_seccomp_bpf
 

@@ -42,4 +42,8 @@ echo "== libFuzzer: rp2oci YAML loader and \$VAR expander, 30 s each under ASan/
 (cd "$build-fuzz" && make -j"$(nproc)" tests/fuzz/fuzz_redpak_yaml tests/fuzz/fuzz_redpak_expand >/dev/null &&
 	make fuzz-redpak FUZZ_SECONDS=30)
 
+echo "== libFuzzer: seccomp range compaction against libseccomp's programs, 45 s under ASan/UBSan"
+(cd "$build-fuzz" && make -j"$(nproc)" tests/fuzz/fuzz_seccomp_compact >/dev/null &&
+	make fuzz-seccomp FUZZ_SECONDS=45)
+
 echo "== all checks passed"

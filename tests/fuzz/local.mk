@@ -18,3 +18,27 @@ fuzz: tests/fuzz/fuzz_config
 	$(top_srcdir)/tests/fuzz/run-fuzz.sh ./tests/fuzz/fuzz_config $(FUZZ_SECONDS)
 endif
 .PHONY: fuzz
+
+# libFuzzer target for the range compaction of seccomp programs: random valid
+# sections compiled as libseccomp's list and tree and as redrun's ranges must
+# give the same verdicts (tests/helpers/bpf_interp.c). The compiler and the
+# compaction are compiled into the target for their coverage.
+EXTRA_DIST += tests/fuzz/fuzz_seccomp_compact.c tests/fuzz/run-fuzz-seccomp.sh \
+	tests/fuzz/lsan-libseccomp.supp
+if FUZZING
+# The interpreter runs most of the time and carries no coverage of interest:
+# built apart, without the instrumentation.
+noinst_LIBRARIES += tests/fuzz/libbpfinterp.a
+tests_fuzz_libbpfinterp_a_SOURCES = tests/helpers/bpf_interp.c tests/helpers/bpf_interp.h
+noinst_PROGRAMS += tests/fuzz/fuzz_seccomp_compact
+tests_fuzz_fuzz_seccomp_compact_SOURCES = tests/fuzz/fuzz_seccomp_compact.c \
+	src/libredrun/os/security/seccomp.c src/libredrun/os/security/seccomp_bpf.c
+tests_fuzz_fuzz_seccomp_compact_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_seccomp_compact_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_seccomp_compact_LDADD = tests/fuzz/libbpfinterp.a librros.a librrcore.a libocispec-lite.a librrcore.a \
+	$(YAJL_LIBS) $(JSONC_LIBS) $(SECCOMP_LIBS)
+
+fuzz-seccomp: tests/fuzz/fuzz_seccomp_compact
+	$(top_srcdir)/tests/fuzz/run-fuzz-seccomp.sh ./tests/fuzz/fuzz_seccomp_compact $(FUZZ_SECONDS)
+endif
+.PHONY: fuzz-seccomp

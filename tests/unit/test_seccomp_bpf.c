@@ -16,131 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libredrun/core/tables/seccomp_names.h"
 #include "libredrun/core/util.h"
 #include "libredrun/os/security/seccomp_internal.h"
 #include "oci_types.h"
+#include "tests/helpers/bpf_interp.h"
 #include "tests/unit/tap.h"
-
-struct verdict {
-  uint32_t ret;
-  bool read_args; /* the run loaded .args[] or .instruction_pointer */
-  bool ok;        /* the program ran to a return */
-};
-
-/* The classic BPF subset the kernel accepts for seccomp. */
-static struct verdict bpf_run(const struct sock_filter *f, size_t n, const struct seccomp_data *d)
-{
-  struct verdict v = {0};
-  uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = {0};
-  for (size_t pc = 0; pc < n; pc++) {
-    const struct sock_filter *i = &f[pc];
-    uint32_t src = BPF_SRC(i->code) == BPF_X ? x : i->k;
-    switch (BPF_CLASS(i->code)) {
-    case BPF_LD:
-    case BPF_LDX: {
-      uint32_t val;
-      if (BPF_MODE(i->code) == BPF_IMM) {
-        val = i->k;
-      } else if (BPF_MODE(i->code) == BPF_MEM && i->k < BPF_MEMWORDS) {
-        val = mem[i->k];
-      } else if (BPF_CLASS(i->code) == BPF_LD && BPF_MODE(i->code) == BPF_ABS &&
-                 BPF_SIZE(i->code) == BPF_W && i->k % 4 == 0 && i->k <= sizeof(*d) - 4) {
-        memcpy(&val, (const unsigned char *)d + i->k, 4);
-        v.read_args |= i->k >= offsetof(struct seccomp_data, instruction_pointer);
-      } else {
-        return v;
-      }
-      if (BPF_CLASS(i->code) == BPF_LD)
-        a = val;
-      else
-        x = val;
-      break;
-    }
-    case BPF_ST:
-    case BPF_STX:
-      if (i->k >= BPF_MEMWORDS)
-        return v;
-      mem[i->k] = BPF_CLASS(i->code) == BPF_ST ? a : x;
-      break;
-    case BPF_ALU:
-      switch (BPF_OP(i->code)) {
-      case BPF_ADD:
-        a += src;
-        break;
-      case BPF_SUB:
-        a -= src;
-        break;
-      case BPF_MUL:
-        a *= src;
-        break;
-      case BPF_OR:
-        a |= src;
-        break;
-      case BPF_AND:
-        a &= src;
-        break;
-      case BPF_XOR:
-        a ^= src;
-        break;
-      case BPF_NEG:
-        a = -a;
-        break;
-      case BPF_DIV:
-      case BPF_MOD:
-        if (src == 0)
-          return v;
-        a = BPF_OP(i->code) == BPF_DIV ? a / src : a % src;
-        break;
-      case BPF_LSH:
-      case BPF_RSH:
-        if (src >= 32)
-          return v;
-        a = BPF_OP(i->code) == BPF_LSH ? a << src : a >> src;
-        break;
-      default:
-        return v;
-      }
-      break;
-    case BPF_JMP: {
-      bool t;
-      switch (BPF_OP(i->code)) {
-      case BPF_JA:
-        pc += i->k;
-        continue;
-      case BPF_JEQ:
-        t = a == src;
-        break;
-      case BPF_JGT:
-        t = a > src;
-        break;
-      case BPF_JGE:
-        t = a >= src;
-        break;
-      case BPF_JSET:
-        t = (a & src) != 0;
-        break;
-      default:
-        return v;
-      }
-      pc += t ? i->jt : i->jf;
-      break;
-    }
-    case BPF_RET:
-      v.ret = BPF_RVAL(i->code) == BPF_A ? a : i->k;
-      v.ok = true;
-      return v;
-    case BPF_MISC:
-      if (BPF_MISCOP(i->code) == BPF_TAX)
-        x = a;
-      else
-        a = x;
-      break;
-    default:
-      return v;
-    }
-  }
-  return v; /* fell off the end: the kernel's checker refuses such a program */
-}
 
 struct progs {
   struct sock_filter *list, *tree, *ranges;
@@ -183,8 +64,9 @@ static void collect_vals(struct progs *p, const oci_seccomp *s)
 
 static void compare_one(struct progs *p, const struct seccomp_data *d, bool *args_matter)
 {
-  struct verdict l = bpf_run(p->list, p->n_list, d), t = bpf_run(p->tree, p->n_tree, d),
-                 r = bpf_run(p->ranges, p->n_ranges, d);
+  struct bpf_verdict l = bpf_interp_run(p->list, p->n_list, d),
+                     t = bpf_interp_run(p->tree, p->n_tree, d),
+                     r = bpf_interp_run(p->ranges, p->n_ranges, d);
   p->runs++;
   if (!t.ok || !l.ok || !r.ok) {
     if (p->broken++ == 0)
@@ -242,6 +124,9 @@ static void check_same_verdicts(const char *json, const char *what)
   }
   printf("# %s: %zu instructions as a list, %zu as a tree, %zu as ranges\n", what, p.n_list,
          p.n_tree, p.n_ranges);
+  const char *why = bpf_interp_check(p.ranges, p.n_ranges);
+  TAP_OK(why == NULL, "%s: the ranges program passes the kernel's static checks%s%s", what,
+         why ? ": " : "", why ? why : "");
   collect_vals(&p, c->linux->seccomp);
   const uint32_t archs[] = {AUDIT_ARCH_X86_64, AUDIT_ARCH_I386, AUDIT_ARCH_AARCH64, 0};
   for (size_t a = 0; a < RR_ARRAY_SIZE(archs); a++) {
@@ -286,7 +171,7 @@ static bool same_small(const struct sock_filter *a, size_t na, const struct sock
   for (uint32_t arch = 0; arch < 24; arch++)
     for (int nr = -1; nr < 24; nr++) {
       struct seccomp_data d = {.nr = nr, .arch = arch};
-      struct verdict x = bpf_run(a, na, &d), y = bpf_run(b, nb, &d);
+      struct bpf_verdict x = bpf_interp_run(a, na, &d), y = bpf_interp_run(b, nb, &d);
       if (!x.ok || !y.ok || x.ret != y.ret)
         return false;
     }
@@ -378,9 +263,42 @@ static char *runs_section(int count, int run, int kinds)
   return buf;
 }
 
+/* errnoRet 4094 compiles; 4095, which libseccomp refuses (found by
+ * tests/fuzz/fuzz_seccomp_compact), is refused by the validator first. */
+static void test_errno_max(void)
+{
+  for (uint32_t e = RR_SCMP_ERRNO_MAX; e <= RR_SCMP_ERRNO_MAX + 1; e++)
+    for (int def = 0; def <= 1; def++) {
+      const char *field = def ? "defaultErrnoRet" : "errnoRet";
+      char def_errno[48] = "", rule_errno[48] = "";
+      snprintf(def ? def_errno : rule_errno, sizeof(def_errno),
+               def ? "\"defaultErrnoRet\":%u," : ",\"errnoRet\":%u", e);
+      _cleanup_free_ char *json = rr_xasprintf(
+          "{\"ociVersion\":\"1.3.0\",\"root\":{\"path\":\"rootfs\"},\"linux\":{\"seccomp\":{"
+          "\"defaultAction\":\"SCMP_ACT_%s\",%s\"syscalls\":[{\"names\":[\"getpid\"],"
+          "\"action\":\"SCMP_ACT_%s\"%s}]}}}",
+          def ? "ERRNO" : "ALLOW", def_errno, def ? "ALLOW" : "ERRNO", rule_errno);
+      struct rr_error *err = NULL;
+      oci_config *c = oci_config_parse_data(json, strlen(json), "config.json", &err);
+      const oci_seccomp *sc = c ? c->linux->seccomp : NULL;
+      struct sock_filter *p = NULL;
+      size_t n = 0;
+      bool valid = sc != NULL && rr_seccomp_validate(sc, &err) == 0;
+      bool compiled = valid && rr_seccomp_compile(sc, RR_SECCOMP_RANGES, &p, &n, &err) == 0;
+      TAP_OK(e <= RR_SCMP_ERRNO_MAX ? compiled : !valid, "%s %u: %s", field, e,
+             e <= RR_SCMP_ERRNO_MAX ? "valid and compiles" : "refused by the validator");
+      if (e <= RR_SCMP_ERRNO_MAX && !compiled)
+        printf("# %s\n", err ? err->msg : "no seccomp section");
+      free(p);
+      rr_error_free(err);
+      oci_config_free(c);
+    }
+}
+
 int main(void)
 {
   test_compact_shapes();
+  test_errno_max();
   /* every comparison operator, AND of two arguments, OR on one argument,
    * errno and kill actions, three architectures */
   check_same_verdicts(
