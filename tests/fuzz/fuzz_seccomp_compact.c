@@ -176,17 +176,43 @@ static uint64_t take_value(struct input *in)
 }
 
 /*
- * libseccomp 2.5.4 refuses some second rules with another action for a
- * syscall (EEXIST), and loops forever in seccomp_rule_add() on others: e.g.
- * getpid ERRNO if (a2 == 0x4e26000000000000 && a0 != 0), then getpid ALLOW if
- * (a4 <= 8 && a0 != 0). A name already used with another action is mostly
- * passed over for the next one in the table, and always when both rules have
- * conditions.
+ * libseccomp 2.5.4 refuses some second rules for a syscall (EEXIST) and
+ * never returns from seccomp_rule_add() on others, e.g. two rules on getpid
+ * (a1 < 57 && a4 == 0), (a1 < 57 && a4 == 0x100000000), or getpid ERRNO if
+ * (a2 == 0x4e26000000000000 && a0 != 0) then getpid ALLOW if (a4 <= 8 &&
+ * a0 != 0). So a name is named again only by rules of the same action, and
+ * never by two rules with conditions when one of them compares two
+ * arguments; several rules of one condition each on one syscall (libseccomp
+ * then chains the compares of that argument) stay.
  */
-#define USED_WITH_CONDS 0x80000000u
+enum { CONDS_NONE, CONDS_ONE_ARG, CONDS_MANY_ARGS };
+#define USED_ONE_ARG 0x40000000u
+#define USED_MANY_ARGS 0x80000000u
+
+static bool may_name(const struct check *c, int32_t index, uint32_t action, int conds)
+{
+  uint32_t u = c->used_with[index];
+  if (u == 0)
+    return true;
+  if ((u & ~(USED_ONE_ARG | USED_MANY_ARGS)) != action + 1)
+    return false;
+  if (conds == CONDS_MANY_ARGS)
+    return !(u & (USED_ONE_ARG | USED_MANY_ARGS));
+  return conds == CONDS_NONE || !(u & USED_MANY_ARGS);
+}
+
+static char *use_name(struct check *c, int32_t index, uint32_t action, int conds)
+{
+  if (c->used_with[index] == 0)
+    c->used_with[index] = action + 1;
+  c->used_with[index] |= conds == CONDS_ONE_ARG     ? USED_ONE_ARG
+                         : conds == CONDS_MANY_ARGS ? USED_MANY_ARGS
+                                                    : 0;
+  return rr_xstrdup(names[index].name);
+}
 
 static char *take_name(struct input *in, struct check *c, const uint8_t *listed, size_t n_listed,
-                       uint32_t action, bool conds, int32_t *index)
+                       uint32_t action, int conds, int32_t *index)
 {
   uint8_t how = (uint8_t)take(in, 1);
   if (how == 0xff) {
@@ -197,18 +223,12 @@ static char *take_name(struct input *in, struct check *c, const uint8_t *listed,
   size_t a = how < 0xe0 ? listed[how % n_listed] : how % N_ARCHS;
   size_t i = (size_t)take(in, 2) % n_by_arch[a];
   for (size_t tries = 0; tries < n_by_arch[a]; tries++) {
-    uint32_t u = c->used_with[by_arch[a][i]];
-    if (u == 0 || (u & ~USED_WITH_CONDS) == action + 1 ||
-        ((how & 0xf) == 0 && !(conds && (u & USED_WITH_CONDS))))
+    if (may_name(c, (int32_t)by_arch[a][i], action, conds))
       break;
     i = (i + 1) % n_by_arch[a];
   }
   *index = (int32_t)by_arch[a][i];
-  if (c->used_with[*index] == 0)
-    c->used_with[*index] = action + 1;
-  if (conds)
-    c->used_with[*index] |= USED_WITH_CONDS;
-  return rr_xstrdup(names[*index].name);
+  return use_name(c, *index, action, conds);
 }
 
 static size_t take_action(struct input *in, bool *takes_errno)
@@ -275,18 +295,13 @@ static oci_seccomp *make_section(struct input *in, struct check *c)
     /* the action as libseccomp sees it: errnoRet defaults to EPERM */
     uint32_t action =
         (uint32_t)act << 16 | (takes_errno ? r->errno_ret_present ? r->errno_ret : 1 : 0);
-    uint8_t conds = (uint8_t)take(in, 1);
-    size_t nn = 1 + (size_t)take(in, 1) % MAX_NAMES;
-    r->names = rr_xcalloc(nn, sizeof(char *));
-    r->names_present = true;
-    for (size_t j = 0; j < nn; j++)
-      r->names[r->names_len++] =
-          take_name(in, c, listed, n_listed, action, conds >= 0xc0, &c->name_of[i][j]);
-    if (conds < 0xc0)
-      continue;
-    size_t nc = 1 + conds % MAX_CONDS;
-    r->args = rr_xcalloc(nc, sizeof(*r->args));
-    r->args_present = true;
+    uint8_t c_byte = (uint8_t)take(in, 1);
+    size_t nc = c_byte < 0xc0 ? 0 : 1 + c_byte % MAX_CONDS;
+    bool indexes[6] = {false}, repeated = false;
+    if (nc > 0) {
+      r->args = rr_xcalloc(nc, sizeof(*r->args));
+      r->args_present = true;
+    }
     for (size_t j = 0; j < nc; j++) {
       oci_syscall_arg *arg = rr_xcalloc(1, sizeof(*arg));
       r->args[r->args_len++] = arg;
@@ -298,6 +313,28 @@ static oci_seccomp *make_section(struct input *in, struct check *c)
       if (strcmp(arg->op, "SCMP_CMP_MASKED_EQ") == 0 || x & 0x80) {
         arg->value_two_present = true;
         arg->value_two = take_value(in);
+      }
+      repeated |= indexes[arg->index];
+      indexes[arg->index] = true;
+    }
+    /* conditions on one argument become one rule each (OR) */
+    int conds = nc == 0 ? CONDS_NONE : nc == 1 || repeated ? CONDS_ONE_ARG : CONDS_MANY_ARGS;
+    size_t nn = 1 + (size_t)take(in, 1) % MAX_NAMES;
+    /* sometimes the names of the rule before, so that one syscall gets
+     * several rules comparing one argument */
+    bool again = i > 0 && take(in, 1) < 0x40;
+    if (again)
+      nn = s->syscalls[i - 1]->names_len;
+    r->names = rr_xcalloc(nn, sizeof(char *));
+    r->names_present = true;
+    for (size_t j = 0; j < nn; j++) {
+      int32_t prev = again ? c->name_of[i - 1][j] : -1;
+      if (prev >= 0 && may_name(c, prev, action, conds)) {
+        c->name_of[i][j] = prev;
+        r->names[r->names_len++] = use_name(c, prev, action, conds);
+      } else {
+        r->names[r->names_len++] =
+            take_name(in, c, listed, n_listed, action, conds, &c->name_of[i][j]);
       }
     }
   }
