@@ -3,17 +3,16 @@
  * libFuzzer target for the range compaction of seccomp programs
  * (rr_seccomp_bpf_compact): each input is read as the recipe of a valid
  * seccomp section (default action, 1-3 architectures, up to 60 rules naming
- * syscalls from libseccomp's tables, actions, errno values, argument
- * conditions). The section is compiled as libseccomp's list, its tree and
- * redrun's ranges, and a classic BPF interpreter runs the three programs on
- * every syscall number the section names (±2), the x32 boundary, the extremes
- * and numbers taken from the input, for every architecture it lists and one it
- * does not, with argument vectors around every compared value. The ranges
- * giving another verdict than the tree, a program that does not run to a
- * return or that the kernel's checker would refuse, or a valid section that
- * does not compile: abort(), after printing the section as config.json. The
- * list differing from the tree is libseccomp's own bug: reported, not fatal.
- * tests/fuzz/run-fuzz-seccomp.sh runs it; RR_FUZZ_PRINT=1 prints each section.
+ * syscalls from libseccomp's tables or up to 400 naming consecutive ones,
+ * actions, errno values, argument conditions). The section is compiled as libseccomp's list, its
+ * tree and redrun's ranges, and a classic BPF interpreter runs the three programs on every syscall
+ * number the section names (±2), the x32 boundary, the extremes and numbers taken from the input,
+ * for every architecture it lists and one it does not, with argument vectors around every compared
+ * value. The ranges giving another verdict than the tree, a program that does not run to a return
+ * or that the kernel's checker would refuse, or a valid section that does not compile: abort(),
+ * after printing the section as config.json. The list differing from the tree is libseccomp's own
+ * bug: reported, not fatal. tests/fuzz/run-fuzz-seccomp.sh runs it; RR_FUZZ_PRINT=1 prints each
+ * section.
  */
 #include "config.h"
 
@@ -40,6 +39,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_RULES 60
+/* "dense" sections: up to 400 rules naming consecutive syscalls, so that the
+ * dispatch has hundreds of ranges (the layout for more than 256 instructions) */
+#define MAX_DENSE_RULES 400
 #define MAX_NAMES 8
 #define MAX_CONDS 3
 #define X32_BIT 0x40000000u
@@ -122,7 +124,8 @@ static const char *const shape_names[] = {"list", "tree", "ranges"};
 
 struct check {
   oci_seccomp *s;
-  int32_t name_of[MAX_RULES][MAX_NAMES]; /* index into names, -1: unknown name */
+  int32_t name_of[MAX_DENSE_RULES][MAX_NAMES]; /* index into names, -1: unknown name */
+  size_t cursor;                               /* next name of a dense section */
   uint32_t *used_with; /* by name: 1 + the action of its first rule, | USED_WITH_CONDS */
   struct sock_filter *prog[N_SHAPES];
   size_t n[N_SHAPES];
@@ -212,8 +215,16 @@ static char *use_name(struct check *c, int32_t index, uint32_t action, int conds
 }
 
 static char *take_name(struct input *in, struct check *c, const uint8_t *listed, size_t n_listed,
-                       uint32_t action, int conds, int32_t *index)
+                       uint32_t action, int conds, bool dense, int32_t *index)
 {
+  if (dense) {
+    size_t a = listed[0];
+    for (size_t tries = 0; tries < n_by_arch[a]; tries++, c->cursor++)
+      if (may_name(c, (int32_t)by_arch[a][c->cursor % n_by_arch[a]], action, conds))
+        break;
+    *index = (int32_t)by_arch[a][c->cursor++ % n_by_arch[a]];
+    return use_name(c, *index, action, conds);
+  }
   uint8_t how = (uint8_t)take(in, 1);
   if (how == 0xff) {
     *index = -1;
@@ -280,7 +291,9 @@ static oci_seccomp *make_section(struct input *in, struct check *c)
     s->architectures[s->architectures_len++] = rr_xstrdup(archs[a].oci);
   }
 
-  size_t n_rules = (size_t)take(in, 1) % (MAX_RULES + 1);
+  uint8_t shape = (uint8_t)take(in, 1);
+  bool dense = shape < 0x30;
+  size_t n_rules = dense ? (size_t)take(in, 2) % (MAX_DENSE_RULES + 1) : shape % (MAX_RULES + 1);
   s->syscalls = rr_xcalloc(n_rules ? n_rules : 1, sizeof(*s->syscalls));
   s->syscalls_present = true;
   for (size_t i = 0; i < n_rules; i++) {
@@ -319,7 +332,7 @@ static oci_seccomp *make_section(struct input *in, struct check *c)
     }
     /* conditions on one argument become one rule each (OR) */
     int conds = nc == 0 ? CONDS_NONE : nc == 1 || repeated ? CONDS_ONE_ARG : CONDS_MANY_ARGS;
-    size_t nn = 1 + (size_t)take(in, 1) % MAX_NAMES;
+    size_t nn = 1 + (size_t)take(in, 1) % (dense ? 3 : MAX_NAMES);
     /* sometimes the names of the rule before, so that one syscall gets
      * several rules comparing one argument */
     bool again = i > 0 && take(in, 1) < 0x40;
@@ -334,7 +347,7 @@ static oci_seccomp *make_section(struct input *in, struct check *c)
         r->names[r->names_len++] = use_name(c, prev, action, conds);
       } else {
         r->names[r->names_len++] =
-            take_name(in, c, listed, n_listed, action, conds, &c->name_of[i][j]);
+            take_name(in, c, listed, n_listed, action, conds, dense, &c->name_of[i][j]);
       }
     }
   }
