@@ -18,20 +18,6 @@ static const struct option spec_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-  while (len > 0) {
-    ssize_t n = write(fd, buf, len);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      return -1;
-    buf += n;
-    len -= (size_t)n;
-  }
-  return 0;
-}
-
 /* What we write must be what we accept: re-read it through the parser and
  * the validator before it reaches the disk. */
 static int check_generated(const char *json, struct rr_error **err)
@@ -81,7 +67,7 @@ static int spec(int argc, char **argv, struct rr_error **err)
     return rr_fail(err, RR_ERR_EXISTS, EEXIST, "File %s exists. Remove it first", path);
   if (fd < 0)
     return rr_fail_errno(err, "create `%s`", path);
-  if (write_all(fd, json, strlen(json)) < 0 || write_all(fd, "\n", 1) < 0)
+  if (rr_write_all(fd, json, strlen(json)) < 0 || rr_write_all(fd, "\n", 1) < 0)
     return rr_fail_errno(err, "write `%s`", path);
   if (close(steal_fd(fd)) < 0)
     return rr_fail_errno(err, "write `%s`", path);

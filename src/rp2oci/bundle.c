@@ -15,20 +15,6 @@
 #include "libredrun/core/util.h"
 #include "rp2oci/bundle.h"
 
-static int write_all(int fd, const char *data, size_t len)
-{
-  while (len > 0) {
-    ssize_t n = write(fd, data, len);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      return -1;
-    data += n;
-    len -= (size_t)n;
-  }
-  return 0;
-}
-
 static int mkdir_p(const char *path, struct rr_error **err)
 {
   _cleanup_free_ char *p = rr_xstrdup(path);
@@ -142,7 +128,7 @@ static int write_file_at(int dirfd, const char *name, const char *data, size_t l
       openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd < 0)
     return rr_fail_errno(err, "create `%s`", name);
-  if (write_all(fd, data, len) < 0)
+  if (rr_write_all(fd, data, len) < 0)
     return rr_fail_errno(err, "write `%s`", name);
   return 0;
 }

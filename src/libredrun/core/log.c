@@ -55,19 +55,6 @@ bool rr_log_enabled(enum rr_log_level level)
   return level <= sink.max;
 }
 
-static void write_all(int fd, const char *buf, size_t len)
-{
-  while (len > 0) {
-    ssize_t n = write(fd, buf, len);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return;
-    buf += n;
-    len -= (size_t)n;
-  }
-}
-
 static void format_time(char *buf, size_t len)
 {
   struct timespec ts;
@@ -90,14 +77,14 @@ static void emit(int fd, bool json, enum rr_log_level level, const char *msg)
     const char *s =
         json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
     _cleanup_free_ char *line = rr_xasprintf("%s\n", s);
-    write_all(fd, line, strlen(line));
+    (void)rr_write_all(fd, line, strlen(line));
     json_object_put(o);
     return;
   }
   _cleanup_free_ char *line = fd == STDERR_FILENO
                                   ? rr_xasprintf("redrun: %s\n", msg)
                                   : rr_xasprintf("%s %s: %s\n", when, level_names[level], msg);
-  write_all(fd, line, strlen(line));
+  (void)rr_write_all(fd, line, strlen(line));
 }
 
 void rr_log_write(enum rr_log_level level, const char *msg)
@@ -137,11 +124,11 @@ void rr_log_error_final(const char *prog, const struct rr_error *err)
   if (sink.fd >= 0) {
     emit(sink.fd, sink.json, RR_LOG_ERROR, msg);
     _cleanup_free_ char *line = rr_xasprintf("%s: %s\n", prog, msg);
-    write_all(STDERR_FILENO, line, strlen(line));
+    (void)rr_write_all(STDERR_FILENO, line, strlen(line));
   } else if (sink.json) {
     emit(STDERR_FILENO, true, RR_LOG_ERROR, msg);
   } else {
     _cleanup_free_ char *line = rr_xasprintf("%s: %s\n", prog, msg);
-    write_all(STDERR_FILENO, line, strlen(line));
+    (void)rr_write_all(STDERR_FILENO, line, strlen(line));
   }
 }

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "libredrun/core/util.h"
 
@@ -46,4 +48,23 @@ char *rr_xasprintf(const char *fmt, ...)
   int r = vasprintf(&s, fmt, ap);
   va_end(ap);
   return oom(r < 0 ? NULL : s);
+}
+
+int rr_write_all(int fd, const void *buf, size_t len)
+{
+  const char *p = buf;
+  while (len > 0) {
+    ssize_t n = write(fd, p, len);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return -1;
+    if (n == 0) {
+      errno = EIO;
+      return -1;
+    }
+    p += n;
+    len -= (size_t)n;
+  }
+  return 0;
 }

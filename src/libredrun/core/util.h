@@ -62,4 +62,8 @@ void *rr_xrealloc(void *p, size_t n);
 char *rr_xstrdup(const char *s);
 char *rr_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* write(2) until all of buf is written, retrying on EINTR. -1 with errno set
+ * on failure (EIO when the kernel accepts nothing). */
+int rr_write_all(int fd, const void *buf, size_t len);
+
 #endif

@@ -97,17 +97,8 @@ static int run_one(const oci_hook *h, const char *what, const char *state_json,
   /* a hook that ignores its stdin must not kill us with SIGPIPE */
   struct sigaction ign = {.sa_handler = SIG_IGN}, old;
   sigaction(SIGPIPE, &ign, &old);
-  size_t len = strlen(state_json);
-  const char *s = state_json;
-  while (len > 0) {
-    ssize_t n = write(p[1], s, len);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      break;
-    s += n;
-    len -= (size_t)n;
-  }
+  /* a hook may exit without reading: its status tells, not this write */
+  (void)rr_write_all(p[1], state_json, strlen(state_json));
   close(p[1]);
   /* a blocked SIGPIPE (run blocks every signal to relay them) stays pending
    * even while ignored: consume it before the default action comes back */

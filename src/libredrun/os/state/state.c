@@ -223,17 +223,10 @@ int rr_state_write_new_file(const struct rr_cdir *d, const char *name, const cha
       openat(d->fd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0)
     return rr_fail_errno(err, "write `%s/%s`", d->path, name);
-  while (len > 0) {
-    ssize_t n = write(fd, data, len);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0) {
-      int e = errno;
-      unlinkat(d->fd, name, 0);
-      return rr_fail_errnum(err, e, "write `%s/%s`", d->path, name);
-    }
-    data += n;
-    len -= (size_t)n;
+  if (rr_write_all(fd, data, len) < 0) {
+    int e = errno;
+    unlinkat(d->fd, name, 0);
+    return rr_fail_errnum(err, e, "write `%s/%s`", d->path, name);
   }
   return 0;
 }
@@ -246,17 +239,10 @@ int rr_state_write_file(const struct rr_cdir *d, const char *name, const char *d
       openat(d->fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0)
     return rr_fail_errno(err, "write `%s/%s`", d->path, name);
-  while (len > 0) {
-    ssize_t n = write(fd, data, len);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0) {
-      int e = errno;
-      unlinkat(d->fd, tmp, 0);
-      return rr_fail_errnum(err, e, "write `%s/%s`", d->path, name);
-    }
-    data += n;
-    len -= (size_t)n;
+  if (rr_write_all(fd, data, len) < 0) {
+    int e = errno;
+    unlinkat(d->fd, tmp, 0);
+    return rr_fail_errnum(err, e, "write `%s/%s`", d->path, name);
   }
   if (renameat(d->fd, tmp, d->fd, name) < 0) {
     int e = errno;
