@@ -52,7 +52,8 @@ int rr_lsm_check(const char *apparmor_profile, const char *selinux_label, const 
   return 0;
 }
 
-static int write_attr(const char *path, const char *value, const char *field, struct rr_error **err)
+int rr_lsm_write_attr(const char *path, const char *value, unsigned long fs_magic,
+                      const char *fs_name, const char *field, struct rr_error **err)
 {
   _cleanup_close_ int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0)
@@ -60,12 +61,17 @@ static int write_attr(const char *path, const char *value, const char *field, st
   struct statfs sfs;
   if (fstatfs(fd, &sfs) < 0)
     return rr_fail_errno(err, "%s: statfs `%s`", field, path);
-  if (sfs.f_type != PROC_SUPER_MAGIC)
-    return rr_fail(err, RR_ERR_SYSTEM, 0, "%s: `%s` is not on procfs", field, path);
+  if ((unsigned long)sfs.f_type != fs_magic)
+    return rr_fail(err, RR_ERR_SYSTEM, 0, "%s: `%s` is not on %s", field, path, fs_name);
   size_t len = strlen(value);
   if (write(fd, value, len) != (ssize_t)len)
     return rr_fail_errno(err, "%s: set `%s`", field, value);
   return 0;
+}
+
+static int write_attr(const char *path, const char *value, const char *field, struct rr_error **err)
+{
+  return rr_lsm_write_attr(path, value, PROC_SUPER_MAGIC, "procfs", field, err);
 }
 
 int rr_lsm_set_exec_label(const char *apparmor_profile, const char *selinux_label,

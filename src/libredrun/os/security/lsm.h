@@ -25,6 +25,12 @@ int rr_lsm_check(const char *apparmor_profile, const char *selinux_label, const 
 int rr_lsm_set_exec_label(const char *apparmor_profile, const char *selinux_label,
                           struct rr_error **err) RR_WUR;
 
+/* Write `value` to the attribute file `path` after checking that it lives on
+ * the file system with magic `fs_magic` (named `fs_name` in the error);
+ * errors are prefixed with `field`. Also used for Smack's files. */
+int rr_lsm_write_attr(const char *path, const char *value, unsigned long fs_magic,
+                      const char *fs_name, const char *field, struct rr_error **err) RR_WUR;
+
 /* Mount data option carrying mountLabel ("context=\"LABEL\""), malloc'd, or
  * NULL when no label is requested. Only meaningful after rr_lsm_check(). */
 char *rr_lsm_mount_label_option(const char *mount_label);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "libredrun/core/util.h"
+#include "libredrun/os/security/lsm.h"
 #include "libredrun/os/security/smack.h"
 
 #ifndef SMACK_MAGIC
@@ -43,25 +44,6 @@ static bool label_ok(const char *l)
   return true;
 }
 
-static int write_file(const char *path, const char *value, bool need_proc, const char *label,
-                      struct rr_error **err)
-{
-  _cleanup_close_ int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0)
-    return rr_fail_errno(err, "annotation `%s`: open `%s`", RR_REDPAK_SMACK, path);
-  struct statfs sfs;
-  if (fstatfs(fd, &sfs) < 0)
-    return rr_fail_errno(err, "annotation `%s`: statfs `%s`", RR_REDPAK_SMACK, path);
-  unsigned long want = need_proc ? PROC_SUPER_MAGIC : SMACK_MAGIC;
-  if ((unsigned long)sfs.f_type != want)
-    return rr_fail(err, RR_ERR_SYSTEM, 0, "annotation `%s`: `%s` is not on %s", RR_REDPAK_SMACK,
-                   path, need_proc ? "procfs" : "smackfs");
-  size_t len = strlen(value);
-  if (write(fd, value, len) != (ssize_t)len)
-    return rr_fail_errno(err, "annotation `%s`: set label `%s`", RR_REDPAK_SMACK, label);
-  return 0;
-}
-
 int rr_smack_prepare(const oci_config *cfg, struct rr_error **err)
 {
   const char *l = label_of(cfg);
@@ -74,7 +56,8 @@ int rr_smack_prepare(const oci_config *cfg, struct rr_error **err)
     return rr_fail(err, RR_ERR_UNSUPPORTED, 0,
                    "annotation `%s`: label `%s` requested but SMACK is not enabled on this host",
                    RR_REDPAK_SMACK, l);
-  return write_file(SMACKFS "/relabel-self", l, false, l, err);
+  return rr_lsm_write_attr(SMACKFS "/relabel-self", l, SMACK_MAGIC, "smackfs",
+                           "annotation `" RR_REDPAK_SMACK "`", err);
 }
 
 int rr_smack_apply(const oci_config *cfg, struct rr_error **err)
@@ -86,5 +69,6 @@ int rr_smack_apply(const oci_config *cfg, struct rr_error **err)
   const char *path = access("/proc/thread-self/attr/smack/current", F_OK) == 0
                          ? "/proc/thread-self/attr/smack/current"
                          : "/proc/thread-self/attr/current";
-  return write_file(path, l, true, l, err);
+  return rr_lsm_write_attr(path, l, PROC_SUPER_MAGIC, "procfs", "annotation `" RR_REDPAK_SMACK "`",
+                           err);
 }
