@@ -4,6 +4,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "libredrun/os/container/container.h"
 #include "redrun/commands.h"
@@ -44,6 +45,17 @@ static inline int rr_cmd_bad_flag(char **argv, struct rr_error **err)
     return rr_fail(err, RR_ERR_INVALID, 0, "%s: unknown or incomplete flag `-%c`", argv[0], optopt);
   return rr_fail(err, RR_ERR_INVALID, 0, "%s: unknown or incomplete flag `%s`", argv[0],
                  argv[optind - 1]);
+}
+
+/* --preserve-fds N (create, run, exec): a count of fds after stdio. */
+static inline int rr_cmd_preserve_fds(const char *arg, int *out, struct rr_error **err)
+{
+  char *end;
+  long v = strtol(arg, &end, 10);
+  if (*arg == '\0' || *end != '\0' || v < 0 || v > 65536)
+    return rr_fail(err, RR_ERR_INVALID, 0, "--preserve-fds: `%s` is not a count of fds", arg);
+  *out = (int)v;
+  return 0;
 }
 
 /* Commands whose only argument is the container id (start, state, pause,

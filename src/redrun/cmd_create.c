@@ -35,7 +35,6 @@ static const struct option options[] = {
 static int parse_flag(int opt, struct rr_cmd_create_args *a, struct rr_error **err)
 {
   struct rr_create_opts *o = &a->o;
-  char *end;
   switch (opt) {
   case 'b':
     o->bundle = optarg;
@@ -52,13 +51,8 @@ static int parse_flag(int opt, struct rr_cmd_create_args *a, struct rr_error **e
   case OPT_NO_NEW_KEYRING:
     o->no_new_keyring = true;
     return 0;
-  case OPT_PRESERVE_FDS: {
-    long v = strtol(optarg, &end, 10);
-    if (*optarg == '\0' || *end != '\0' || v < 0 || v > 65536)
-      return rr_fail(err, RR_ERR_INVALID, 0, "--preserve-fds: `%s` is not a count of fds", optarg);
-    o->preserve_fds = (int)v;
-    return 0;
-  }
+  case OPT_PRESERVE_FDS:
+    return rr_cmd_preserve_fds(optarg, &o->preserve_fds, err);
   case 'd':
     a->detach = true;
     return 0;

@@ -61,7 +61,6 @@ int rr_cmd_exec(int argc, char **argv, const struct rr_global *g, struct rr_erro
 {
   struct rr_exec_opts o = {0};
   int opt, ret = 1;
-  char *end;
   opterr = 0;
   /* '+': stop at the id, the command's own flags follow it */
   while ((opt = getopt_long(argc, argv, "+hp:dte:u:g:c:", exec_options, NULL)) != -1) {
@@ -96,15 +95,10 @@ int rr_cmd_exec(int argc, char **argv, const struct rr_global *g, struct rr_erro
     case OPT_CONSOLE_SOCKET:
       o.console_socket = optarg;
       break;
-    case OPT_PRESERVE_FDS: {
-      long v = strtol(optarg, &end, 10);
-      if (*optarg == '\0' || *end != '\0' || v < 0 || v > 65536) {
-        rr_fail(err, RR_ERR_INVALID, 0, "--preserve-fds: `%s` is not a count of fds", optarg);
+    case OPT_PRESERVE_FDS:
+      if (rr_cmd_preserve_fds(optarg, &o.preserve_fds, err) < 0)
         goto out;
-      }
-      o.preserve_fds = (int)v;
       break;
-    }
     case OPT_CWD:
       o.cwd = optarg;
       break;
