@@ -15,6 +15,7 @@
 #include "libredrun/core/util.h"
 #include "libredrun/os/fs/resolve.h"
 #include "tap.h"
+#include "test_files.h"
 
 static char tmp[64];
 static int rootfd;
@@ -183,9 +184,6 @@ int main(void)
   rr_fs_resolve_force_fallback(true);
   run_suite("fallback");
 
-  char cmd[128];
-  snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
-  if (system(cmd) != 0)
-    fprintf(stderr, "# could not remove %s\n", tmp);
+  test_rm_rf(tmp);
   return tap_done();
 }

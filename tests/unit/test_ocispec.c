@@ -17,31 +17,9 @@
 #include "oci_json.h"
 #include "oci_types.h"
 #include "tap.h"
+#include "test_files.h"
 
 static const char *datadir;
-
-static char *slurp(const char *path, size_t *len)
-{
-  FILE *f = fopen(path, "re");
-  if (f == NULL)
-    return NULL;
-  char *buf = NULL;
-  size_t cap = 0;
-  *len = 0;
-  for (;;) {
-    if (cap - *len < 4096) {
-      cap = cap * 2 + 4096;
-      buf = rr_xrealloc(buf, cap + 1);
-    }
-    size_t n = fread(buf + *len, 1, cap - *len, f);
-    *len += n;
-    if (n == 0)
-      break;
-  }
-  fclose(f);
-  buf[*len] = '\0';
-  return buf;
-}
 
 /* The sorted *.json names of a corpus directory. */
 static int list_json(const char *dir, struct dirent ***names)
@@ -170,7 +148,7 @@ static void test_round_trips(void)
       if (is_json(names[k]->d_name)) {
         _cleanup_free_ char *path = rr_xasprintf("%s/%s", dir, names[k]->d_name);
         size_t len;
-        _cleanup_free_ char *buf = slurp(path, &len);
+        _cleanup_free_ char *buf = test_slurp(path, &len);
         round_trip(&roots[i], names[k]->d_name, buf, len);
       }
       free(names[k]);
@@ -193,8 +171,8 @@ static void test_expected_errors(const char *sub, bool semantic)
       _cleanup_free_ char *path = rr_xasprintf("%s/%s", dir, name);
       _cleanup_free_ char *msgpath = rr_xasprintf("%.*s.msg", (int)strlen(path) - 5, path);
       size_t len, mlen;
-      _cleanup_free_ char *buf = slurp(path, &len);
-      _cleanup_free_ char *want = slurp(msgpath, &mlen);
+      _cleanup_free_ char *buf = test_slurp(path, &len);
+      _cleanup_free_ char *want = test_slurp(msgpath, &mlen);
       if (want != NULL && mlen > 0 && want[mlen - 1] == '\n')
         want[mlen - 1] = '\0';
       struct rr_error *err = NULL;

@@ -28,6 +28,7 @@
 #include "libredrun/os/security/seccomp_internal.h"
 #include "oci_types.h"
 #include "tests/unit/tap.h"
+#include "tests/unit/test_files.h"
 
 /* the state root of these tests: the cache is its .seccomp-cache */
 static char state_root[] = "/tmp/rr-test-seccomp-XXXXXX";
@@ -328,22 +329,6 @@ static double now_ms(void)
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static char *slurp(const char *path)
-{
-  _cleanup_fclose_ FILE *f = fopen(path, "re");
-  if (f == NULL)
-    return NULL;
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *m = open_memstream(&buf, &len);
-  char chunk[4096];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-    fwrite(chunk, 1, n, m);
-  fclose(m);
-  return buf;
-}
-
 static int body_podman(void)
 {
   struct utsname u;
@@ -369,7 +354,7 @@ static void test_podman_profile(void)
   const char *path = getenv("RR_PODMAN_SAMPLE");
   if (path == NULL)
     path = sample;
-  _cleanup_free_ char *data = slurp(path);
+  _cleanup_free_ char *data = test_slurp(path, NULL);
   if (data == NULL) {
     printf("ok %d - # SKIP podman sample config `%s` not found\n", ++tap_n, path);
     return;
@@ -534,8 +519,6 @@ int main(void)
   test_notify();
   test_podman_profile();
   test_lsm();
-  _cleanup_free_ char *cmd = rr_xasprintf("rm -rf %s", state_root);
-  if (system(cmd) != 0)
-    printf("# cleanup of %s failed\n", state_root);
+  test_rm_rf(state_root);
   return tap_done();
 }

@@ -22,6 +22,7 @@
 #include "oci_types.h"
 #include "tests/helpers/bpf_interp.h"
 #include "tests/unit/tap.h"
+#include "tests/unit/test_files.h"
 
 struct progs {
   struct sock_filter *list, *tree, *ranges;
@@ -146,22 +147,6 @@ static void check_same_verdicts(const char *json, const char *what)
   free(p.ranges);
   free(p.vals);
   oci_config_free(c);
-}
-
-static char *slurp(const char *path)
-{
-  _cleanup_fclose_ FILE *f = fopen(path, "re");
-  if (f == NULL)
-    return NULL;
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *m = open_memstream(&buf, &len);
-  char chunk[4096];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-    fwrite(chunk, 1, n, m);
-  fclose(m);
-  return buf;
 }
 
 /* Same verdicts from a program and its compaction, over small inputs. */
@@ -337,7 +322,7 @@ int main(void)
   const char *srcdir = getenv("TESTS_SRCDIR");
   _cleanup_free_ char *path =
       rr_xasprintf("%s/data/configs/good/podman-4.3-run-d.json", srcdir ? srcdir : "tests");
-  _cleanup_free_ char *podman = slurp(path);
+  _cleanup_free_ char *podman = test_slurp(path, NULL);
   if (podman == NULL)
     printf("ok %d - # SKIP podman sample config `%s` not found\n", ++tap_n, path);
   else

@@ -24,6 +24,7 @@
 #include "libredrun/os/security/seccomp_internal.h"
 #include "oci_types.h"
 #include "tests/unit/tap.h"
+#include "tests/unit/test_files.h"
 
 static char base[] = "/tmp/rr-test-sccache-XXXXXX";
 static int n_roots;
@@ -357,8 +358,6 @@ int main(void)
   test_unsafe_dir();
   test_eviction();
   test_hot_entry();
-  _cleanup_free_ char *cmd = rr_xasprintf("rm -rf %s", base);
-  if (system(cmd) != 0)
-    printf("# cleanup of %s failed\n", base);
+  test_rm_rf(base);
   return tap_done();
 }
