@@ -29,18 +29,18 @@ tests_unit_test_sync_LDADD = librros.a $(UNIT_LDADD)
 UNIT_TESTS += tests/unit/test_sync
 
 check_PROGRAMS += tests/unit/test_seccomp
-tests_unit_test_seccomp_SOURCES = tests/unit/test_seccomp.c tests/unit/tap.h tests/unit/test_files.h
+tests_unit_test_seccomp_SOURCES = tests/unit/test_seccomp.c tests/unit/tap.h tests/unit/files.h
 tests_unit_test_seccomp_LDADD = librros.a $(UNIT_LDADD) $(SECCOMP_LIBS)
 UNIT_TESTS += tests/unit/test_seccomp
 
 check_PROGRAMS += tests/unit/test_seccomp_bpf
-tests_unit_test_seccomp_bpf_SOURCES = tests/unit/test_seccomp_bpf.c tests/unit/tap.h tests/unit/test_files.h \
+tests_unit_test_seccomp_bpf_SOURCES = tests/unit/test_seccomp_bpf.c tests/unit/tap.h tests/unit/files.h \
 	tests/helpers/bpf_interp.c tests/helpers/bpf_interp.h
 tests_unit_test_seccomp_bpf_LDADD = librros.a $(UNIT_LDADD) $(SECCOMP_LIBS)
 UNIT_TESTS += tests/unit/test_seccomp_bpf
 
 check_PROGRAMS += tests/unit/test_seccomp_cache
-tests_unit_test_seccomp_cache_SOURCES = tests/unit/test_seccomp_cache.c tests/unit/tap.h tests/unit/test_files.h
+tests_unit_test_seccomp_cache_SOURCES = tests/unit/test_seccomp_cache.c tests/unit/tap.h tests/unit/files.h
 tests_unit_test_seccomp_cache_LDADD = librros.a $(UNIT_LDADD) $(SECCOMP_LIBS)
 UNIT_TESTS += tests/unit/test_seccomp_cache
 
@@ -59,7 +59,7 @@ tests_unit_test_cgroup_keys_LDADD = $(UNIT_LDADD)
 UNIT_TESTS += tests/unit/test_cgroup_keys
 
 check_PROGRAMS += tests/unit/test_fs_resolve
-tests_unit_test_fs_resolve_SOURCES = tests/unit/test_fs_resolve.c tests/unit/tap.h tests/unit/test_files.h
+tests_unit_test_fs_resolve_SOURCES = tests/unit/test_fs_resolve.c tests/unit/tap.h tests/unit/files.h
 tests_unit_test_fs_resolve_LDADD = librros.a $(UNIT_LDADD)
 UNIT_TESTS += tests/unit/test_fs_resolve
 
@@ -108,7 +108,7 @@ EXTRA_DIST += tests/bats/lc_helpers.bash
 include $(top_srcdir)/tests/bench/local.mk
 
 check_PROGRAMS += tests/unit/test_ocispec
-tests_unit_test_ocispec_SOURCES = tests/unit/test_ocispec.c tests/unit/tap.h tests/unit/test_files.h
+tests_unit_test_ocispec_SOURCES = tests/unit/test_ocispec.c tests/unit/tap.h tests/unit/files.h
 tests_unit_test_ocispec_LDADD = $(UNIT_LDADD)
 UNIT_TESTS += tests/unit/test_ocispec
 EXTRA_DIST += tests/data

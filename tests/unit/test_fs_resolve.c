@@ -15,7 +15,7 @@
 #include "libredrun/core/util.h"
 #include "libredrun/os/fs/resolve.h"
 #include "tap.h"
-#include "test_files.h"
+#include "files.h"
 
 static char tmp[64];
 static int rootfd;

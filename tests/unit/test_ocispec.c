@@ -17,7 +17,7 @@
 #include "oci_json.h"
 #include "oci_types.h"
 #include "tap.h"
-#include "test_files.h"
+#include "files.h"
 
 static const char *datadir;
 

@@ -28,7 +28,7 @@
 #include "libredrun/os/security/seccomp_internal.h"
 #include "oci_types.h"
 #include "tests/unit/tap.h"
-#include "tests/unit/test_files.h"
+#include "tests/unit/files.h"
 
 /* the state root of these tests: the cache is its .seccomp-cache */
 static char state_root[] = "/tmp/rr-test-seccomp-XXXXXX";

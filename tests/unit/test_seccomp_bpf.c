@@ -22,7 +22,7 @@
 #include "oci_types.h"
 #include "tests/helpers/bpf_interp.h"
 #include "tests/unit/tap.h"
-#include "tests/unit/test_files.h"
+#include "tests/unit/files.h"
 
 struct progs {
   struct sock_filter *list, *tree, *ranges;

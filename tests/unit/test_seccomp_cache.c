@@ -24,7 +24,7 @@
 #include "libredrun/os/security/seccomp_internal.h"
 #include "oci_types.h"
 #include "tests/unit/tap.h"
-#include "tests/unit/test_files.h"
+#include "tests/unit/files.h"
 
 static char base[] = "/tmp/rr-test-sccache-XXXXXX";
 static int n_roots;
