@@ -187,27 +187,30 @@ int rr_cg_devices_attach(int cgfd, const struct rr_cg_dev_rule *rules, size_t n,
 {
   size_t count;
   _cleanup_free_ struct bpf_insn *prog = rr_cg_devices_program(rules, n, &count);
-  char log[4096] = "";
   union bpf_attr a;
   memset(&a, 0, sizeof(a));
   a.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
   a.insns = (uint64_t)(uintptr_t)prog;
   a.insn_cnt = (uint32_t)count;
   a.license = (uint64_t)(uintptr_t) "Apache-2.0";
-  a.log_buf = (uint64_t)(uintptr_t)log;
-  a.log_size = sizeof(log);
-  a.log_level = 1;
   strncpy(a.prog_name, "redrun_dev", sizeof(a.prog_name) - 1);
+  /* no verifier log on the normal path: asking for one makes the verifier
+   * format every instruction it walks (about three times the cost of the
+   * load); the log is only fetched to explain a refusal */
   _cleanup_close_ int pfd = bpf_call(BPF_PROG_LOAD, &a);
-  if (pfd < 0 && errno == ENOSPC) {
-    /* the verifier log did not fit: load again without it */
-    a.log_buf = 0;
-    a.log_size = 0;
-    a.log_level = 0;
-    pfd = bpf_call(BPF_PROG_LOAD, &a);
-  }
   if (pfd < 0) {
     int saved = errno;
+    char log[4096] = "";
+    if (saved == EINVAL || saved == EACCES) {
+      a.log_buf = (uint64_t)(uintptr_t)log;
+      a.log_size = sizeof(log);
+      a.log_level = 1;
+      int again = bpf_call(BPF_PROG_LOAD, &a);
+      if (again >= 0) { /* refused once, accepted now: no reason to give */
+        close(again);
+        log[0] = '\0';
+      }
+    }
     log[strcspn(log, "\n")] = '\0'; /* the verifier's first line says why */
     return rr_fail_errnum(err, saved, "load the device cgroup program (%zu rules)%s%s", n,
                           *log ? ": " : "", log);
