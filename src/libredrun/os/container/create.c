@@ -327,6 +327,23 @@ static bool needs_go(const struct create_run *c, bool late_cgroup)
          (c->sc != NULL && rr_seccomp_wants_listener(c->sc));
 }
 
+/* The frozen copy of the config (later edits of the bundle must not change
+ * this container) and the state fields only state.json and hooks read. */
+static int freeze(struct create_run *c, struct rr_error **err)
+{
+  struct rr_state *st = c->st;
+  st->created = now_rfc3339();
+  st->boot_id = rr_boot_id();
+  /* start and delete read the frozen config only for these */
+  st->late_hooks = rr_hooks_count(c->cfg->hooks, RR_HOOK_POSTSTART) > 0 ||
+                   rr_hooks_count(c->cfg->hooks, RR_HOOK_POSTSTOP) > 0;
+  st->annotations = annotations_json(c->cfg->annotations);
+  _cleanup_free_ char *frozen = oci_config_generate(c->cfg, false, err);
+  if (frozen == NULL)
+    return -1;
+  return rr_state_write_new_file(c->d, RR_STATE_CONFIG, frozen, strlen(frozen), err);
+}
+
 static int spawn(struct create_run *c, struct rr_error **err)
 {
   const struct rr_create_opts *o = c->o;
@@ -335,21 +352,10 @@ static int spawn(struct create_run *c, struct rr_error **err)
   st->id = rr_xstrdup(o->id);
   st->bundle = rr_xstrdup(c->bundle);
   st->rootfs = rr_xstrdup(c->rootfs);
-  st->created = now_rfc3339();
-  st->boot_id = rr_boot_id();
   st->owner = geteuid();
   st->own_pid_ns = c->ns->new_pid;
-  /* start and delete read the frozen config only for these */
-  st->late_hooks = rr_hooks_count(c->cfg->hooks, RR_HOOK_POSTSTART) > 0 ||
-                   rr_hooks_count(c->cfg->hooks, RR_HOOK_POSTSTOP) > 0;
-  st->annotations = annotations_json(c->cfg->annotations);
 
   if (rr_state_claim(c->rt->root, o->id, &c->d, err) < 0)
-    return -1;
-  /* the frozen copy: later edits of the bundle must not change this container */
-  _cleanup_free_ char *frozen = oci_config_generate(c->cfg, false, err);
-  if (frozen == NULL ||
-      rr_state_write_new_file(c->d, RR_STATE_CONFIG, frozen, strlen(frozen), err) < 0)
     return -1;
   /* A foreground run holds the state lock from create to start: nobody can
    * see it "created", and without hooks nothing runs between the two, so the
@@ -418,6 +424,10 @@ static int spawn(struct create_run *c, struct rr_error **err)
   close(c->sync[1]);
   c->sync[1] = -1;
   st->pid = pid;
+  /* Work the child does not need is done here, while it builds its root on
+   * the other CPU, not before the clone. */
+  if (freeze(c, err) < 0)
+    return -1;
   if (c->cg != NULL && !res.in_cgroup && rr_cgroup_path(c->cg) != NULL &&
       rr_cgroup_enter(c->cg, pid, err) < 0)
     return -1;
