@@ -61,34 +61,25 @@ int rr_proc_set_undumpable(struct rr_error **err)
   return 0;
 }
 
-/* read once: drop_bounding and set_caps both need it, in the same child */
+/* The bounding set answers EINVAL past the last capability the kernel
+ * knows: six prctl calls, cheaper than opening cap_last_cap in the
+ * container's fresh procfs (and there may be none). Asked once:
+ * drop_bounding and set_caps both need it, in the same child. */
 static int last_cap(void)
 {
   static int cached = -1;
   if (cached >= 0)
     return cached;
-  int last = -1;
-  FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
-  if (f != NULL) {
-    if (fscanf(f, "%d", &last) != 1)
-      last = -1;
-    fclose(f);
+  int lo = 0, hi = 63;
+  while (lo < hi) {
+    int mid = (lo + hi + 1) / 2;
+    if (prctl(PR_CAPBSET_READ, mid, 0, 0, 0) < 0 && errno == EINVAL)
+      hi = mid - 1;
+    else
+      lo = mid;
   }
-  if (last < 0) {
-    /* no procfs in the container: ask the bounding set, which answers EINVAL
-     * past the last capability the kernel knows */
-    int lo = 0, hi = 63;
-    while (lo < hi) {
-      int mid = (lo + hi + 1) / 2;
-      if (prctl(PR_CAPBSET_READ, mid, 0, 0, 0) < 0 && errno == EINVAL)
-        hi = mid - 1;
-      else
-        lo = mid;
-    }
-    last = lo;
-  }
-  cached = last;
-  return last;
+  cached = lo;
+  return lo;
 }
 
 /* Capability numbers of one set; caps the running kernel does not know are skipped. */
