@@ -78,6 +78,20 @@ teardown() {
 	[ "${lines[3]}" = WRITE-OK ]
 }
 
+@test "linux.devices: a node in a setgid directory still gets the configured group" {
+	bundle_sh 'stat -c "%n %u:%g" /sgid/node /sgid/mine'
+	mkdir -p "$B/rootfs/sgid"
+	chgrp 5 "$B/rootfs/sgid"
+	chmod 2775 "$B/rootfs/sgid"
+	jq_config "$B" '.root.readonly = false | .linux.devices = [
+	    {path: "/sgid/node", type: "c", major: 1, minor: 3},
+	    {path: "/sgid/mine", type: "c", major: 1, minor: 3, gid: 5}]'
+	run ctr_run "$B"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "/sgid/node 0:0" ]
+	[ "${lines[1]}" = "/sgid/mine 0:5" ]
+}
+
 @test "linux.devices: an entry replaces the default of the same path" {
 	bundle_sh 'stat -c "%a %t:%T" /dev/null'
 	jq_config "$B" '.linux.devices = [{path: "/dev/null", type: "c", major: 1, minor: 3, fileMode: 432}]'

@@ -165,7 +165,10 @@ static int bind_device(int dir, const char *name, const struct rr_fs_device *d,
   return rr_fs_bind_fd(src, target, false, NULL, err);
 }
 
-static int make_node(int dir, const char *name, const struct rr_fs_device *d, struct rr_error **err)
+/* `born_ours`: a node made in `dir` already has the owner the config asks
+ * for (our fsuid/fsgid, no setgid directory), so no chown is needed. */
+static int make_node(int dir, const char *name, const struct rr_fs_device *d, bool born_ours,
+                     struct rr_error **err)
 {
   if (mknodat(dir, name, d->type | d->mode, d->rdev) < 0) {
     if (errno != EEXIST)
@@ -174,7 +177,7 @@ static int make_node(int dir, const char *name, const struct rr_fs_device *d, st
     if (unlinkat(dir, name, 0) < 0 || mknodat(dir, name, d->type | d->mode, d->rdev) < 0)
       return rr_fail_errno(err, "mknod `%s`", d->path);
   }
-  if (fchownat(dir, name, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
+  if (!born_ours && fchownat(dir, name, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
     return rr_fail_errno(err, "chown `%s`", d->path);
   return 0;
 }
@@ -212,16 +215,27 @@ int rr_fs_create_devices(const struct rr_fs_plan *plan, int rootfd, struct rr_er
   int r = 0;
   _cleanup_close_ int cache = -1;
   _cleanup_free_ char *cached = NULL;
+  int stat_dir = -1;
+  bool setgid_dir = true;
+  uid_t euid = geteuid();
+  gid_t egid = getegid();
   for (size_t i = 0; r == 0 && i < plan->n_devices; i++) {
     const struct rr_fs_device *d = &plan->devices[i];
     const char *name;
     int dir = open_parent(rootfd, d->path, &name, &cache, &cached, err);
-    if (dir < 0)
+    if (dir < 0) {
       r = -1;
-    else if (plan->opts.in_user_ns)
+    } else if (plan->opts.in_user_ns) {
       r = bind_device(dir, name, d, err);
-    else
-      r = make_node(dir, name, d, err);
+    } else {
+      if (dir != stat_dir) {
+        struct stat st;
+        setgid_dir = fstat(dir, &st) < 0 || (st.st_mode & S_ISGID) != 0;
+        stat_dir = dir;
+      }
+      bool born_ours = !setgid_dir && d->uid == euid && d->gid == egid;
+      r = make_node(dir, name, d, born_ours, err);
+    }
   }
   if (r == 0 && plan->default_dev)
     r = create_links(rootfd, plan, err);
