@@ -63,6 +63,11 @@ tests_unit_test_fs_resolve_SOURCES = tests/unit/test_fs_resolve.c tests/unit/tap
 tests_unit_test_fs_resolve_LDADD = librros.a $(UNIT_LDADD)
 UNIT_TESTS += tests/unit/test_fs_resolve
 
+check_PROGRAMS += tests/unit/test_fs_mountinfo
+tests_unit_test_fs_mountinfo_SOURCES = tests/unit/test_fs_mountinfo.c tests/unit/tap.h
+tests_unit_test_fs_mountinfo_LDADD = librros.a $(UNIT_LDADD)
+UNIT_TESTS += tests/unit/test_fs_mountinfo
+
 check_PROGRAMS += tests/unit/test_mount_options
 tests_unit_test_mount_options_SOURCES = tests/unit/test_mount_options.c tests/unit/tap.h
 tests_unit_test_mount_options_LDADD = $(UNIT_LDADD)

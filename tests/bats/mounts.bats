@@ -15,7 +15,25 @@ setup() {
 
 teardown() {
 	if mountpoint -q "$SRC/sub" 2>/dev/null; then umount "$SRC/sub"; fi
+	if [ -n "${V2_CGROUP:-}" ]; then v2_view_cleanup; fi
 	fs_teardown
+}
+
+# v2_view CMD...: run CMD in a private mount namespace with cgroup2 mounted
+# on /sys/fs/cgroup, hiding the host's own cgroup mounts (the pure-v2 view
+# of a hybrid host); exits 99 when that mount cannot be made.
+v2_view() {
+	unshare -m sh -c 'mount --make-rprivate / && mount -t cgroup2 none /sys/fs/cgroup || exit 99
+		"$@"' sh "$@"
+}
+
+# what a test left in the v2 view: its container, its cgroup $V2_CGROUP
+v2_view_cleanup() {
+	local rc=0
+	v2_view sh -c '"$1" --root "$2" delete --force "$3" >/dev/null 2>&1
+		[ ! -d "/sys/fs/cgroup$4" ] || { rmdir "/sys/fs/cgroup$4"; echo "leaked cgroup $4"; exit 1; }' \
+		sh "$REDRUN" "$RR_ROOT" "$V2_ID" "$V2_CGROUP" || rc=$?
+	[ "$rc" -eq 0 ] || [ "$rc" -eq 99 ]
 }
 
 @test "bind: a directory, destination created inside the root" {
@@ -179,8 +197,13 @@ teardown() {
 }
 
 @test "cgroup2 without a cgroup namespace: the container's own cgroup is bound as the root" {
-	local cg2
-	cg2=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
+	local cg2=
+	# the visible cgroup2 mount, as the cgroup manager finds it
+	if [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; then
+		cg2=/sys/fs/cgroup
+	elif [ "$(stat -fc %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ]; then
+		cg2=/sys/fs/cgroup/unified
+	fi
 	[ -n "$cg2" ] || skip "needs a cgroup2 hierarchy"
 	CGDIR=$cg2/rr-rootfs-test-$$
 	mkdir "$CGDIR"
@@ -195,6 +218,33 @@ teardown() {
 	rmdir "$CGDIR"
 	[ "$status" -eq 0 ]
 	[[ "$(mnt_line /sys/fs/cgroup)" =~ ^[0-9]+\ [0-9]+\ [0-9:]+\ /rr-rootfs-test-$$\ /sys/fs/cgroup\ rw,nosuid,nodev,noexec.*\ -\ cgroup2\  ]]
+}
+
+@test "cgroup without a cgroup namespace, under a cgroup2 mount hiding the host's: the container's cgroup is bound" {
+	command -v unshare >/dev/null || skip "needs unshare (util-linux)"
+	grep -qw cgroup2 /proc/filesystems || skip "needs cgroup2"
+	have_redrun_run || skip "needs redrun run"
+	local own
+	own=$(sed -n 's/^0:://p' /proc/self/cgroup)
+	[ -n "$own" ] || skip "this process has no cgroup v2 path"
+	V2_ID=rfs$BATS_TEST_NUMBER-$$
+	V2_CGROUP=${own%/}/$V2_ID
+	# `redrun spec`'s cgroup mount, without the cgroup namespace
+	bundle_sh 'cat /proc/self/cgroup; while read p; do echo "procs:$p"; done </sys/fs/cgroup/cgroup.procs; cat /proc/self/mountinfo'
+	add_mount '{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup", "options": ["nosuid", "noexec", "nodev", "relatime", "ro"]}'
+	run v2_view sh -c '"$1" --root "$2" run --bundle "$3" "$4"; rc=$?
+		[ ! -d "/sys/fs/cgroup$5" ] || echo LEAKED-CGROUP
+		exit $rc' sh "$REDRUN" "$RR_ROOT" "$B" "$V2_ID" "$V2_CGROUP"
+	[ "$status" -ne 99 ] || skip "cannot mount cgroup2 over /sys/fs/cgroup in a private mount namespace (e.g. already cgroup2 there: nothing to hide)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# the container's own cgroup is the root of its /sys/fs/cgroup, holding only its pid 1
+	printf '%s\n' "$output" | grep -qx "0::$V2_CGROUP"
+	[ "$(printf '%s\n' "$output" | grep -c '^procs:')" -eq 1 ]
+	[[ "$output" == *procs:1* ]]
+	[[ "$(mnt_line /sys/fs/cgroup)" =~ ^[0-9]+\ [0-9]+\ [0-9:]+\ $V2_CGROUP\ /sys/fs/cgroup\ ro,.*\ -\ cgroup2\  ]]
+	[[ "$output" != *LEAKED-CGROUP* ]]
+	[ -z "$(state_left "$RR_ROOT")" ]
 }
 
 @test "mqueue in a user namespace without an ipc namespace: the host's bound" {

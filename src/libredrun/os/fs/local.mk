@@ -9,6 +9,7 @@ librros_a_SOURCES += \
 	src/libredrun/os/fs/resolve.c \
 	src/libredrun/os/fs/mount.c \
 	src/libredrun/os/fs/mounts.c \
+	src/libredrun/os/fs/mountinfo.c \
 	src/libredrun/os/fs/devices.c \
 	src/libredrun/os/fs/pivot.c \
 	src/libredrun/os/fs/masked.c \

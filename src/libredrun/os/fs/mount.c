@@ -102,22 +102,6 @@ static int remount_fallback(int mnt_fd, uint64_t set, uint64_t clr, struct rr_er
   return 0;
 }
 
-/* Decode the octal escapes of a mountinfo path in place ("\040" is a space). */
-static void unescape(char *s)
-{
-  char *w = s;
-  for (char *r = s; *r; r++) {
-    if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' &&
-        r[3] <= '7') {
-      *w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-      r += 3;
-    } else {
-      *w++ = *r;
-    }
-  }
-  *w = '\0';
-}
-
 /* Without mount_setattr, "recursive" means: the mount and every mount below
  * it, one remount each, found by mount point in mountinfo. */
 static int remount_tree(int mnt_fd, uint64_t set, uint64_t clr, struct rr_error **err)
@@ -136,7 +120,7 @@ static int remount_tree(int mnt_fd, uint64_t set, uint64_t clr, struct rr_error 
     char mp[4096];
     if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
       continue;
-    unescape(mp);
+    rr_fs_mountinfo_unescape(mp);
     bool below = strcmp(top, "/") == 0
                      ? mp[0] == '/'
                      : strncmp(mp, top, len) == 0 && (mp[len] == '\0' || mp[len] == '/');

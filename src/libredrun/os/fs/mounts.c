@@ -164,14 +164,12 @@ static int mount_cgroup(const struct rr_fs_plan *plan, const struct rr_fs_mount 
     return mount_or_bind_host(plan, &fresh, rootfd,
                               plan->cgroup2_hostpath ? plan->cgroup2_hostpath : "/sys/fs/cgroup",
                               err);
-  /* create passes rr_cgroup_path(), which already starts at the host mount */
-  size_t hl = strlen(plan->cgroup2_hostpath);
-  bool on_host =
-      strncmp(plan->cgroup_path, plan->cgroup2_hostpath, hl) == 0 && plan->cgroup_path[hl] == '/';
-  _cleanup_free_ char *host = on_host
-                                  ? rr_xstrdup(plan->cgroup_path)
-                                  : rr_xasprintf("%s/%s", plan->cgroup2_hostpath,
-                                                 plan->cgroup_path + (plan->cgroup_path[0] == '/'));
+  _cleanup_free_ char *host =
+      rr_fs_cgroup_source(plan->cgroup2_hostpath, plan->cgroup2_root, plan->cgroup_path);
+  if (host == NULL)
+    return rr_fail(err, RR_ERR_INVALID, 0,
+                   "cgroup `%s` is not shown by the cgroup2 mount at `%s` (its root is `%s`)",
+                   plan->cgroup_path, plan->cgroup2_hostpath, plan->cgroup2_root);
   struct rr_mount_flags f = m->f;
   f.flags |= MS_NOSUID | MS_NODEV | MS_NOEXEC;
   return bind_host_path(rootfd, host, m->destination, true, &f, -1, err);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -176,23 +177,42 @@ static int plan_personality(const oci_config *cfg, struct rr_fs_plan *plan, stru
   return 0;
 }
 
-/* Where the host's cgroup2 hierarchy is mounted (/sys/fs/cgroup on a pure v2
- * host, /sys/fs/cgroup/unified on a hybrid one). */
-static char *find_cgroup2(void)
+/* A later mount that was made earlier (a detached tree moved on top) comes
+ * first in mountinfo on kernels that order it by mount id: where statx
+ * reports the mount a path resolves to, that answer wins over the order. */
+static void check_visible(struct rr_fs_mountinfo *e)
+{
+  struct statx st;
+  if (statx(AT_FDCWD, e->mountpoint, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &st) < 0) {
+    if (errno == ENOENT || errno == ENOTDIR)
+      e->visible = false;
+    return;
+  }
+  if (st.stx_mask & STATX_MNT_ID)
+    e->visible = st.stx_mnt_id == (uint64_t)e->id;
+}
+
+/* The host's cgroup2 mount the container's cgroup is seen through
+ * (/sys/fs/cgroup on a pure v2 host, /sys/fs/cgroup/unified on a hybrid one):
+ * a visible one, never one hidden under a later mount. */
+static void find_cgroup2(struct rr_fs_plan *plan)
 {
   _cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-  char line[4096];
-  while (f && fgets(line, sizeof(line), f)) {
-    char *sep = strstr(line, " - ");
-    if (sep == NULL || strncmp(sep + 3, "cgroup2 ", 8) != 0)
-      continue;
-    char mp[4096];
-    if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
-      continue;
-    if (strchr(mp, '\\') == NULL) /* an escaped name is not worth the trouble here */
-      return rr_xstrdup(mp);
+  _cleanup_free_ char *text = NULL;
+  size_t cap = 0;
+  if (f == NULL || getdelim(&text, &cap, '\0', f) < 0)
+    return;
+  size_t n;
+  struct rr_fs_mountinfo *v = rr_fs_mountinfo_parse(text, &n);
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(v[i].fstype, "cgroup2") == 0)
+      check_visible(&v[i]);
+  const struct rr_fs_mountinfo *m = rr_fs_mountinfo_pick(v, n, "cgroup2", plan->cgroup_path);
+  if (m) {
+    plan->cgroup2_hostpath = rr_xstrdup(m->mountpoint);
+    plan->cgroup2_root = rr_xstrdup(m->root);
   }
-  return NULL;
+  rr_fs_mountinfo_free(v, n);
 }
 
 int rr_fs_plan_new(const oci_config *cfg, const char *bundle_dir, const struct rr_fs_opts *opts,
@@ -230,9 +250,11 @@ int rr_fs_plan_new(const oci_config *cfg, const char *bundle_dir, const struct r
    * user namespace refuses a fresh cgroup2 mount; mountinfo is costly to read */
   bool host_cgroup = (!plan->new_cgroupns && plan->cgroup_path != NULL) || plan->opts.in_user_ns;
   if (r == 0 && host_cgroup)
-    for (size_t i = 0; i < plan->n_mounts && !plan->cgroup2_hostpath; i++)
-      if (plan->mounts[i].kind == RR_FSM_CGROUP)
-        plan->cgroup2_hostpath = find_cgroup2();
+    for (size_t i = 0; i < plan->n_mounts; i++)
+      if (plan->mounts[i].kind == RR_FSM_CGROUP) {
+        find_cgroup2(plan);
+        break;
+      }
   if (r < 0) {
     rr_fs_plan_free(plan);
     return rr_wrap(err, "config.json");
@@ -268,5 +290,6 @@ void rr_fs_plan_free(struct rr_fs_plan *plan)
   free(plan->sysctl);
   free(plan->cgroup_path);
   free(plan->cgroup2_hostpath);
+  free(plan->cgroup2_root);
   free(plan);
 }

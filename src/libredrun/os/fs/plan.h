@@ -73,6 +73,7 @@ struct rr_fs_plan {
   struct rr_fs_opts opts;
   char *cgroup_path;      /* opts.cgroup_path, copied: a host path or one inside cgroup2 */
   char *cgroup2_hostpath; /* where the host's cgroup2 hierarchy is mounted, NULL if none */
+  char *cgroup2_root;     /* the path in the hierarchy that mount shows (mountinfo field 4) */
   bool new_cgroupns;
 };
 
@@ -130,6 +131,29 @@ int rr_fs_write_sysctl(const struct rr_fs_plan *plan, struct rr_error **err) RR_
 
 /* idmap.c: a user namespace fd with the given mappings, created from the caller's view */
 int rr_fs_idmap_userns(const oci_mount *m, struct rr_error **err) RR_WUR;
+
+/* mountinfo.c: /proc/self/mountinfo as a list, no system access */
+struct rr_fs_mountinfo {
+  int id;
+  char *root;       /* the path inside the filesystem shown at the mount point */
+  char *mountpoint; /* escapes decoded */
+  char *fstype;
+  bool visible; /* no later mount on the same mount point or on an ancestor of it */
+};
+/* The entries of mountinfo text, in its order; lines that do not parse are skipped. */
+struct rr_fs_mountinfo *rr_fs_mountinfo_parse(const char *text, size_t *n);
+void rr_fs_mountinfo_free(struct rr_fs_mountinfo *v, size_t n);
+/* The first visible mount of fstype, or with prefer, the visible one whose
+ * mount point holds that path (the deepest); NULL when none is visible. */
+const struct rr_fs_mountinfo *rr_fs_mountinfo_pick(const struct rr_fs_mountinfo *v, size_t n,
+                                                   const char *fstype, const char *prefer);
+/* Decode the octal escapes of a mountinfo path in place ("\040" is a space). */
+void rr_fs_mountinfo_unescape(char *s);
+/* The host path of a cgroup through the cgroup2 mount at mountpoint showing
+ * root: cgroup is a path below mountpoint (kept), one in the hierarchy
+ * (absolute: its part below root; relative: below the mount point). NULL
+ * when the mount does not show that cgroup. */
+char *rr_fs_cgroup_source(const char *mountpoint, const char *root, const char *cgroup);
 
 /* tmpcopyup.c: copy the tree at from_fd into to_fd */
 int rr_fs_copy_tree(int from_fd, int to_fd, struct rr_error **err) RR_WUR;
