@@ -236,8 +236,8 @@ static int syntax_error(struct rr_error **err, const char *source, const char *d
       col++;
     }
   }
-  return rr_fail(err, RR_ERR_INVALID, 0, "%s: line %zu, column %zu: invalid JSON: %s", source, line,
-                 col, reason);
+  return rr_fail(err, RR_ERR_INVALID, 0, "%s%sline %zu, column %zu: invalid JSON: %s",
+                 source ? source : "", source ? ": " : "", line, col, reason);
 }
 
 /* yajl's own reason, without its trailing period and newline */
@@ -262,7 +262,7 @@ struct oci_json *oci_json_parse(const char *data, size_t len, const char *source
   yajl_handle h = yajl_alloc(&callbacks, NULL, &b);
   if (h == NULL) {
     free(b.stack);
-    rr_fail(err, RR_ERR_SYSTEM, 0, "%s: cannot allocate the JSON parser", source);
+    rr_fail(err, RR_ERR_SYSTEM, 0, "%s: cannot allocate the JSON parser", source ? source : "JSON");
     return NULL;
   }
   int r = 0;

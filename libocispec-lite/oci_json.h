@@ -35,7 +35,8 @@ struct oci_json {
 };
 
 /* Parse a whole document. `source` names it in errors:
- * "config.json: line 3, column 7: invalid JSON: <reason>". */
+ * "config.json: line 3, column 7: invalid JSON: <reason>"; NULL leaves the
+ * name to the caller's context: "line 3, column 7: invalid JSON: <reason>". */
 struct oci_json *oci_json_parse(const char *data, size_t len, const char *source,
                                 struct rr_error **err) RR_WUR;
 void oci_json_free(struct oci_json *j);

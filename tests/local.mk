@@ -18,6 +18,11 @@ tests_unit_test_core_LDADD = $(UNIT_LDADD)
 
 UNIT_TESTS += tests/unit/test_core
 
+check_PROGRAMS += tests/unit/test_json
+tests_unit_test_json_SOURCES = tests/unit/test_json.c tests/unit/tap.h
+tests_unit_test_json_LDADD = $(UNIT_LDADD)
+UNIT_TESTS += tests/unit/test_json
+
 check_PROGRAMS += tests/unit/test_state
 tests_unit_test_state_SOURCES = tests/unit/test_state.c tests/unit/tap.h
 tests_unit_test_state_LDADD = librros.a $(UNIT_LDADD)

@@ -9,6 +9,8 @@ librrcore_a_SOURCES = \
 	src/libredrun/core/util.h \
 	src/libredrun/core/util.c \
 	src/libredrun/core/ids.h \
-	src/libredrun/core/ids.c
+	src/libredrun/core/ids.c \
+	src/libredrun/core/json.h \
+	src/libredrun/core/json.c
 include src/libredrun/core/tables/local.mk
 include src/libredrun/core/spec/local.mk

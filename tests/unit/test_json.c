@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* core/json: the writer's exact text (the json-c output redrun printed
+ * before, checked against json-c 0.16 when the writer replaced it) and the
+ * typed reads of parsed documents. */
+#include "config.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "libredrun/core/json.h"
+#include "libredrun/core/util.h"
+#include "tests/unit/tap.h"
+
+/* {"e":{},"a":[],"arr":[{},[],{"x":INT64_MIN}],"u":UINT64_MAX,"t":true,"n":null,"s":null} */
+static char *sample(bool pretty)
+{
+  struct rr_json g;
+  rr_json_init(&g, pretty);
+  rr_json_open_object(&g, NULL);
+  rr_json_open_object(&g, "e");
+  rr_json_close(&g);
+  rr_json_open_array(&g, "a");
+  rr_json_close(&g);
+  rr_json_open_array(&g, "arr");
+  rr_json_open_object(&g, NULL);
+  rr_json_close(&g);
+  rr_json_open_array(&g, NULL);
+  rr_json_close(&g);
+  rr_json_open_object(&g, NULL);
+  rr_json_add_int(&g, "x", INT64_MIN);
+  rr_json_close(&g);
+  rr_json_close(&g);
+  rr_json_add_uint(&g, "u", UINT64_MAX);
+  rr_json_add_bool(&g, "t", true);
+  rr_json_add_null(&g, "n");
+  rr_json_add_string(&g, "s", NULL);
+  rr_json_close(&g);
+  return rr_json_finish(&g);
+}
+
+static void test_layout(void)
+{
+  _cleanup_free_ char *compact = sample(false);
+  TAP_STR_EQ(compact,
+             "{\"e\":{},\"a\":[],\"arr\":[{},[],{\"x\":-9223372036854775808}],"
+             "\"u\":18446744073709551615,\"t\":true,\"n\":null,\"s\":null}",
+             "compact: no spaces, empty containers as {} and []");
+  _cleanup_free_ char *pretty = sample(true);
+  TAP_STR_EQ(pretty,
+             "{\n"
+             "  \"e\": {\n"
+             "  },\n"
+             "  \"a\": [\n"
+             "  ],\n"
+             "  \"arr\": [\n"
+             "    {\n"
+             "    },\n"
+             "    [\n"
+             "    ],\n"
+             "    {\n"
+             "      \"x\": -9223372036854775808\n"
+             "    }\n"
+             "  ],\n"
+             "  \"u\": 18446744073709551615,\n"
+             "  \"t\": true,\n"
+             "  \"n\": null,\n"
+             "  \"s\": null\n"
+             "}",
+             "pretty: two spaces a level, closing brackets on their own line");
+
+  struct rr_json g;
+  rr_json_init(&g, false);
+  rr_json_open_array(&g, NULL);
+  rr_json_add_int(&g, NULL, INT64_MAX);
+  rr_json_add_int(&g, NULL, -1);
+  rr_json_add_uint(&g, NULL, 0);
+  rr_json_add_bool(&g, NULL, false);
+  rr_json_close(&g);
+  _cleanup_free_ char *ints = rr_json_finish(&g);
+  TAP_STR_EQ(ints, "[9223372036854775807,-1,0,false]", "int64 and uint64 limits exact");
+  TAP_OK(g.buf == NULL && g.open == NULL, "finish leaves the writer empty");
+
+  oci_string_map *m = NULL;
+  oci_string_map_set(&m, "z", "1");
+  oci_string_map_set(&m, "a", "2");
+  rr_json_init(&g, false);
+  rr_json_add_string_map(&g, NULL, m);
+  _cleanup_free_ char *map = rr_json_finish(&g);
+  TAP_STR_EQ(map, "{\"z\":\"1\",\"a\":\"2\"}", "a string map keeps its order");
+  oci_string_map_free(m);
+}
+
+static void test_escaping(void)
+{
+  struct rr_json g;
+  rr_json_init(&g, false);
+  rr_json_open_object(&g, NULL);
+  rr_json_add_string(&g, "q\"b\\", "\b\f\n\r\t");
+  rr_json_add_string(&g, "ctl", "\x01\x0b\x1a\x1f");
+  rr_json_add_string(&g, "raw", "/ \x7f \xc3\xa9 \xe2\x82\xac \xff");
+  rr_json_close(&g);
+  _cleanup_free_ char *s = rr_json_finish(&g);
+  TAP_STR_EQ(s,
+             "{\"q\\\"b\\\\\":\"\\b\\f\\n\\r\\t\","
+             "\"ctl\":\"\\u0001\\u000b\\u001a\\u001f\","
+             "\"raw\":\"/ \x7f \xc3\xa9 \xe2\x82\xac \xff\"}",
+             "quote and backslash escaped, named escapes, \\u00xx lowercase; "
+             "/, DEL and UTF-8 (even invalid) as given");
+}
+
+static void test_tree(void)
+{
+  /* numbers keep their text, strings their \u0000 */
+  static const char doc[] = "{\"n\":[1e3,-0,18446744073709551616,0.5],\"s\":\"a\\u0000b\","
+                            "\"o\":{},\"a\":[],\"t\":true,\"f\":false,\"z\":null}";
+  struct oci_json *j = oci_json_parse(doc, strlen(doc), "doc", NULL);
+  TAP_OK(j != NULL, "parse");
+  if (j == NULL)
+    return;
+  struct rr_json g;
+  rr_json_init(&g, false);
+  rr_json_add_tree(&g, NULL, j);
+  _cleanup_free_ char *back = rr_json_finish(&g);
+  TAP_STR_EQ(back, doc, "a parsed document is written back unchanged");
+  oci_json_free(j);
+}
+
+static void test_getters(void)
+{
+  static const char doc[] =
+      "{\"s\":\"v\",\"nul\":\"a\\u0000\",\"i\":-9223372036854775808,\"big\":9223372036854775808,"
+      "\"u\":18446744073709551615,\"ubig\":18446744073709551616,\"neg\":-1,\"mz\":-0,"
+      "\"f\":1.5,\"e\":1e3,\"b\":true,\"z\":null,\"o\":{\"k\":1}}";
+  struct rr_error *err = NULL;
+  struct oci_json *j = oci_json_parse(doc, strlen(doc), "doc", &err);
+  TAP_OK(j != NULL, "parse");
+  if (j == NULL)
+    return;
+  const char *s = NULL;
+  int64_t i = 7;
+  uint64_t u = 7;
+  bool b = false;
+
+  TAP_OK(rr_json_get_string(j, "s", &s, &err) == 1 && strcmp(s, "v") == 0, "string");
+  TAP_OK(rr_json_get_string(j, "missing", &s, &err) == 0, "absent is 0");
+  TAP_OK(rr_json_get_string(j, "z", &s, &err) == 0, "null is absent");
+  TAP_OK(rr_json_get_string(j, "i", &s, &err) == -1, "a number is not a string");
+  TAP_STR_EQ(err ? err->msg : NULL, "`i`: expected string, got number", "named wrong type");
+  rr_error_clear(&err);
+  TAP_OK(rr_json_get_string(j, "nul", &s, &err) == -1, "a string holding \\u0000 is refused");
+  TAP_STR_EQ(err ? err->msg : NULL, "`nul`: string contains a NUL character", "nul message");
+  rr_error_clear(&err);
+
+  TAP_OK(rr_json_get_int(j, "i", &i, &err) == 1 && i == INT64_MIN, "INT64_MIN");
+  TAP_OK(rr_json_get_int(j, "big", &i, &err) == -1, "INT64_MAX + 1 refused");
+  TAP_STR_EQ(err ? err->msg : NULL, "`big`: 9223372036854775808 is out of range for int64",
+             "range message");
+  rr_error_clear(&err);
+  TAP_OK(rr_json_get_int(j, "f", &i, &err) == -1 && rr_json_get_int(j, "e", &i, NULL) == -1,
+         "1.5 and 1e3 are not integers");
+  TAP_STR_EQ(err ? err->msg : NULL, "`f`: expected integer, got 1.5", "fraction message");
+  rr_error_clear(&err);
+  TAP_OK(rr_json_get_int(j, "s", &i, NULL) == -1, "a string is not an integer");
+
+  TAP_OK(rr_json_get_uint(j, "u", &u, &err) == 1 && u == UINT64_MAX, "UINT64_MAX");
+  TAP_OK(rr_json_get_uint(j, "ubig", &u, NULL) == -1, "UINT64_MAX + 1 refused");
+  TAP_OK(rr_json_get_uint(j, "neg", &u, &err) == -1, "-1 refused as uint64");
+  TAP_STR_EQ(err ? err->msg : NULL, "`neg`: -1 is out of range for uint64", "sign message");
+  rr_error_clear(&err);
+  TAP_OK(rr_json_get_uint(j, "mz", &u, &err) == 1 && u == 0, "-0 is 0");
+
+  TAP_OK(rr_json_get_bool(j, "b", &b, &err) == 1 && b, "boolean");
+  TAP_OK(rr_json_get_bool(j, "s", &b, NULL) == -1, "a string is not a boolean");
+  TAP_OK(rr_json_get_bool(j, "missing", &b, NULL) == 0, "absent boolean");
+
+  const struct oci_json *o = rr_json_member(j, "o");
+  TAP_OK(o != NULL && rr_json_get_int(o, "k", &i, NULL) == 1 && i == 1, "nested member");
+  TAP_OK(rr_json_member(rr_json_member(j, "s"), "k") == NULL &&
+             rr_json_get_string(NULL, "k", &s, NULL) == 0,
+         "members of a non-object or of NULL are absent");
+  oci_json_free(j);
+}
+
+static void test_parse_errors(void)
+{
+  struct rr_error *err = NULL;
+  TAP_OK(oci_json_parse("{\"a\":\n 1,}", 10, NULL, &err) == NULL && err != NULL, "syntax error");
+  TAP_OK(err && strncmp(err->msg, "line 2, column 5: invalid JSON: ", 32) == 0,
+         "without a source the message starts at the line: %s", err ? err->msg : "");
+  rr_error_clear(&err);
+  TAP_OK(oci_json_parse("[1", 2, "f.json", &err) == NULL && err &&
+             strncmp(err->msg, "f.json: line 1, column 3: invalid JSON: ", 40) == 0,
+         "with a source it is named first: %s", err ? err->msg : "");
+  rr_error_clear(&err);
+}
+
+int main(void)
+{
+  test_layout();
+  test_escaping();
+  test_tree();
+  test_getters();
+  test_parse_errors();
+  return tap_done();
+}
