@@ -14,7 +14,7 @@ if [ ! -e "$stamp" ] || [ -n "$(find "$stamp" -mmin +360 2>/dev/null)" ]; then
 	mkdir -p "$(dirname "$stamp")" && touch "$stamp"
 fi
 apt_install build-essential autoconf automake libtool pkg-config git \
-	libyajl-dev libjson-c-dev libseccomp-dev libyaml-dev libcap2-bin \
+	libyajl-dev libseccomp-dev libyaml-dev libcap2-bin \
 	bats bats-support bats-assert jq busybox-static python3 clang-format \
 	iproute2 util-linux procps
 if [ "${1:-}" = "--all" ]; then

@@ -10,7 +10,7 @@ AM_TESTS_ENVIRONMENT = \
 	TESTS_SRCDIR='$(abs_top_srcdir)/tests'; export TESTS_SRCDIR; \
 	TESTS_BUILDDIR='$(abs_top_builddir)/tests'; export TESTS_BUILDDIR;
 
-UNIT_LDADD = librrcore.a libocispec-lite.a librrcore.a $(YAJL_LIBS) $(JSONC_LIBS)
+UNIT_LDADD = librrcore.a libocispec-lite.a librrcore.a $(YAJL_LIBS)
 
 check_PROGRAMS += tests/unit/test_core
 tests_unit_test_core_SOURCES = tests/unit/test_core.c tests/unit/tap.h

@@ -3,8 +3,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
-
-#include <json-c/json.h>
+#include <stdlib.h>
 
 #include "libredrun/os/container/features.h"
 #include "redrun/commands.h"
@@ -29,11 +28,8 @@ int rr_cmd_features(int argc, char **argv, const struct rr_global *g, struct rr_
     return 1;
   }
 
-  json_object *doc = NULL;
-  if (rr_features_build(&doc, err) < 0)
-    return 1;
-  puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                                               JSON_C_TO_STRING_NOSLASHESCAPE));
-  json_object_put(doc);
+  char *doc = rr_features_build();
+  puts(doc);
+  free(doc);
   return 0;
 }

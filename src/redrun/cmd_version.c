@@ -14,7 +14,7 @@ int rr_cmd_version(int argc, char **argv, const struct rr_global *g, struct rr_e
   printf("commit: %s\n", RR_GIT_COMMIT);
   printf("spec: %s\n", RR_OCI_VERSION);
   printf("libseccomp: %u.%u.%u\n", sv->major, sv->minor, sv->micro);
-  printf("features: +SECCOMP +CAP +CGROUPV2 +YAJL +JSONC"
+  printf("features: +SECCOMP +CAP +CGROUPV2 +YAJL"
 #ifdef RR_STATIC
          " +STATIC"
 #endif

@@ -13,7 +13,7 @@ redrun_SOURCES += src/redrun/cmd_common.h src/redrun/cmd_create.c src/redrun/cmd
 redrun_SOURCES += src/redrun/cmd_pause.c src/redrun/cmd_resume.c src/redrun/cmd_update.c \
 	src/redrun/cmd_events.c src/redrun/cmd_ps.c
 redrun_LDADD = librros.a librrcore.a libocispec-lite.a librrcore.a \
-	$(YAJL_LIBS) $(JSONC_LIBS) $(REDRUN_SECCOMP_LIBS)
+	$(YAJL_LIBS) $(REDRUN_SECCOMP_LIBS)
 if LAZY_SECCOMP
 redrun_SOURCES += src/redrun/lazy_seccomp.c
 endif

@@ -22,6 +22,6 @@ librp2oci_a_SOURCES = \
 	src/rp2oci/bundle.c
 rp2oci_SOURCES = \
 	src/rp2oci/main.c
-rp2oci_LDADD = librp2oci.a librrcore.a libocispec-lite.a $(YAJL_LIBS) $(JSONC_LIBS) $(YAML_LIBS)
+rp2oci_LDADD = librp2oci.a librrcore.a libocispec-lite.a $(YAJL_LIBS) $(YAML_LIBS)
 dist_man_MANS += man/rp2oci.1
 EXTRA_DIST += contrib/redpak tests/rp2oci

@@ -10,7 +10,7 @@ tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c \
 	libocispec-lite/oci_types.c libocispec-lite/oci_rt.c libocispec-lite/oci_json.c
 tests_fuzz_fuzz_config_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_config_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
-tests_fuzz_fuzz_config_LDADD = librrcore.a $(YAJL_LIBS) $(JSONC_LIBS)
+tests_fuzz_fuzz_config_LDADD = librrcore.a $(YAJL_LIBS)
 
 FUZZ_SECONDS ?= 60
 # Bounded run seeded from the test corpus (tests/data/configs).
@@ -36,7 +36,7 @@ tests_fuzz_fuzz_seccomp_compact_SOURCES = tests/fuzz/fuzz_seccomp_compact.c \
 tests_fuzz_fuzz_seccomp_compact_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_seccomp_compact_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_seccomp_compact_LDADD = tests/fuzz/libbpfinterp.a librros.a librrcore.a libocispec-lite.a librrcore.a \
-	$(YAJL_LIBS) $(JSONC_LIBS) $(SECCOMP_LIBS)
+	$(YAJL_LIBS) $(SECCOMP_LIBS)
 
 fuzz-seccomp: tests/fuzz/fuzz_seccomp_compact
 	$(top_srcdir)/tests/fuzz/run-fuzz-seccomp.sh ./tests/fuzz/fuzz_seccomp_compact $(FUZZ_SECONDS)

@@ -11,11 +11,11 @@ noinst_PROGRAMS += tests/fuzz/fuzz_redpak_yaml tests/fuzz/fuzz_redpak_expand
 tests_fuzz_fuzz_redpak_yaml_SOURCES = tests/fuzz/fuzz_redpak_yaml.c $(RP2OCI_FUZZ_SRC)
 tests_fuzz_fuzz_redpak_yaml_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_redpak_yaml_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
-tests_fuzz_fuzz_redpak_yaml_LDADD = librrcore.a libocispec-lite.a librrcore.a $(YAJL_LIBS) $(JSONC_LIBS) $(YAML_LIBS)
+tests_fuzz_fuzz_redpak_yaml_LDADD = librrcore.a libocispec-lite.a librrcore.a $(YAJL_LIBS) $(YAML_LIBS)
 tests_fuzz_fuzz_redpak_expand_SOURCES = tests/fuzz/fuzz_redpak_expand.c $(RP2OCI_FUZZ_SRC)
 tests_fuzz_fuzz_redpak_expand_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_redpak_expand_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
-tests_fuzz_fuzz_redpak_expand_LDADD = librrcore.a libocispec-lite.a librrcore.a $(YAJL_LIBS) $(JSONC_LIBS) $(YAML_LIBS)
+tests_fuzz_fuzz_redpak_expand_LDADD = librrcore.a libocispec-lite.a librrcore.a $(YAJL_LIBS) $(YAML_LIBS)
 
 fuzz-redpak: tests/fuzz/fuzz_redpak_yaml tests/fuzz/fuzz_redpak_expand
 	$(top_srcdir)/tests/fuzz/run-fuzz-redpak.sh ./tests/fuzz/fuzz_redpak_yaml $(FUZZ_SECONDS)

@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <linux/seccomp.h>
 #include <signal.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "libredrun/core/json.h"
 #include "libredrun/core/tables/seccomp_names.h"
 #include "libredrun/core/util.h"
 #include "libredrun/os/security/lsm.h"
@@ -453,19 +453,22 @@ static void test_notify(void)
   if (cm && cm->cmsg_type == SCM_RIGHTS)
     memcpy(&nfd, CMSG_DATA(cm), sizeof(int));
   TAP_OK(nfd >= 0, "listener receives the notify fd");
-  json_object *doc = n > 0 ? json_tokener_parse(buf) : NULL, *v;
-  TAP_OK(doc && json_object_object_get_ex(doc, "fds", &v) &&
-             strcmp(json_object_get_string(json_object_array_get_idx(v, 0)), "seccompFd") == 0,
+  struct oci_json *doc = n > 0 ? oci_json_parse(buf, (size_t)n, "payload", NULL) : NULL;
+  const struct oci_json *fds = rr_json_member(doc, "fds");
+  const char *s = NULL;
+  int64_t payload_pid = 0;
+  TAP_OK(fds && fds->kind == OCI_JSON_ARRAY && fds->len == 1 &&
+             fds->items[0]->kind == OCI_JSON_STRING &&
+             strcmp(fds->items[0]->text, "seccompFd") == 0,
          "payload names the fd seccompFd");
-  TAP_OK(doc && json_object_object_get_ex(doc, "metadata", &v) &&
-             strcmp(json_object_get_string(v), "hello meta") == 0,
+  TAP_OK(rr_json_get_string(doc, "metadata", &s, NULL) == 1 && strcmp(s, "hello meta") == 0,
          "payload carries listenerMetadata");
-  TAP_OK(doc && json_object_object_get_ex(doc, "pid", &v) && json_object_get_int(v) == 4242,
+  TAP_OK(rr_json_get_int(doc, "pid", &payload_pid, NULL) == 1 && payload_pid == 4242,
          "payload pid is the state's pid");
-  TAP_OK(doc && json_object_object_get_ex(doc, "state", &v) &&
-             json_object_object_get_ex(v, "id", &v) && strcmp(json_object_get_string(v), "t") == 0,
+  TAP_OK(rr_json_get_string(rr_json_member(doc, "state"), "id", &s, NULL) == 1 &&
+             strcmp(s, "t") == 0,
          "payload embeds the container state");
-  json_object_put(doc);
+  oci_json_free(doc);
 
   /* Answer the notified uname() with errno 55 through the received fd. */
   struct seccomp_notif req;

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -59,8 +60,7 @@ static void test_roundtrip(void)
                         .own_pid_ns = true};
   OK(rr_proc_stat(getpid(), &st.start_time, NULL, &err) == 0, "read our own start time");
   st.boot_id = rr_boot_id();
-  st.annotations = json_object_new_object();
-  json_object_object_add(st.annotations, "k", json_object_new_string("v"));
+  oci_string_map_set(&st.annotations, "k", "v");
   OK(rr_state_write(d, &st, &err) == 0, "write state.json");
   struct rr_state *back = NULL;
   OK(rr_state_read(d, &back, &err) == 0 && back != NULL, "read it back");
@@ -78,16 +78,21 @@ static void test_roundtrip(void)
     free(back->boot_id);
     back->boot_id = rr_xstrdup("00000000-0000-0000-0000-000000000000");
     OK(rr_state_status(d, back) == RR_STATUS_STOPPED, "state from another boot is stopped");
-    json_object *j = rr_state_to_json(back, RR_STATUS_STOPPED);
-    json_object *v;
-    OK(json_object_object_get_ex(j, "pid", &v) && json_object_get_int(v) == 0,
-       "stopped state reports pid 0");
-    OK(json_object_object_get_ex(j, "annotations", &v), "annotations in the OCI state");
-    json_object_put(j);
+    struct rr_json g;
+    rr_json_init(&g, false);
+    rr_state_to_json(&g, NULL, back, RR_STATUS_STOPPED, false);
+    _cleanup_free_ char *j = rr_json_finish(&g);
+    OK(strstr(j, "\"pid\":0,") != NULL, "stopped state reports pid 0");
+    OK(strstr(j, ",\"annotations\":{\"k\":\"v\"}}") != NULL, "annotations in the OCI state");
+    rr_json_init(&g, false);
+    rr_state_to_json(&g, NULL, back, RR_STATUS_STOPPED, true);
+    _cleanup_free_ char *hook = rr_json_finish(&g);
+    _cleanup_free_ char *want_pid = rr_xasprintf("\"pid\":%d,", (int)st.pid);
+    OK(strstr(hook, want_pid) != NULL, "the hooks' state keeps the pid of a stopped container");
     rr_state_free(back);
   }
   free(st.boot_id);
-  json_object_put(st.annotations);
+  oci_string_map_free(st.annotations);
 
   pid_t child = fork();
   if (child == 0)
@@ -96,6 +101,54 @@ static void test_roundtrip(void)
   OK(rr_proc_stat(child, &dead.start_time, NULL, NULL) == 0, "start time of a zombie");
   waitpid(child, NULL, 0);
   OK(rr_state_status(d, &dead) == RR_STATUS_STOPPED, "a reaped pid is stopped");
+
+  /* written by redrun 0.1 with json-c ("/" escaped): a container created
+   * before an upgrade must stay manageable after it */
+  static const char old_state[] =
+      "{\"id\":\"c1\",\"pid\":8308,\"start_time\":3230686,\"boot_id\":\"d576afe6-d26b-4418-a7ce-"
+      "1a03e5bc5619\",\"bundle\":\"\\/tmp\\/b1\",\"rootfs\":\"\\/tmp\\/b1\\/rootfs\",\"created\":"
+      "\"2026-12-03T22:39:03.840762450Z\",\"owner\":0,\"cgroup_path\":\"\\/sys\\/fs\\/cgroup\\/"
+      "unified\\/c1\",\"own_pid_ns\":true,\"late_hooks\":false,\"annotations\":{\"a\\/b\":"
+      "\"x\\u0001y\\\"z\",\"org.test\":\"\xc3\xa9\\/\xe2\x82\xac\",\"empty\":\"\"}}";
+  OK(rr_state_write_file(d, RR_STATE_FILE, old_state, strlen(old_state), &err) == 0 &&
+         rr_state_read(d, &back, &err) == 0,
+     "a state.json of the json-c writer is read");
+  if (back != NULL) {
+    OK(back->pid == 8308 && back->start_time == 3230686 && back->owner == 0 && back->own_pid_ns &&
+           !back->late_hooks,
+       "its numbers and flags");
+    TAP_STR_EQ(back->bundle, "/tmp/b1", "its escaped slashes");
+    TAP_STR_EQ(back->cgroup_path, "/sys/fs/cgroup/unified/c1", "its cgroup path");
+    OK(back->annotations && back->annotations->len == 3 &&
+           strcmp(back->annotations->keys[0], "a/b") == 0 &&
+           strcmp(back->annotations->values[0], "x\001y\"z") == 0 &&
+           strcmp(back->annotations->values[1], "\xc3\xa9/\xe2\x82\xac") == 0 &&
+           strcmp(back->annotations->values[2], "") == 0,
+       "its annotations, in order");
+    /* written back: the same document but for "/" */
+    OK(rr_state_write(d, back, &err) == 0, "written again");
+    rr_state_free(back);
+    back = NULL;
+    _cleanup_close_ int fd = openat(d->fd, RR_STATE_FILE, O_RDONLY | O_CLOEXEC);
+    char buf[1024] = {0};
+    OK(fd >= 0 && read(fd, buf, sizeof(buf) - 1) > 0, "read the new state.json");
+    _cleanup_free_ char *want = rr_xstrdup(old_state);
+    char *w = want;
+    for (const char *r = old_state; *r; r++)
+      if (!(r[0] == '\\' && r[1] == '/'))
+        *w++ = *r;
+    *w = '\0';
+    TAP_STR_EQ(buf, want, "the same bytes as json-c wrote, \"/\" unescaped");
+  }
+  /* a wrong type is a corrupted file, not a silent zero */
+  static const char bad_pid[] = "{\"id\":\"c1\",\"pid\":\"12\",\"bundle\":\"/b\"}";
+  OK(rr_state_write_file(d, RR_STATE_FILE, bad_pid, strlen(bad_pid), &err) == 0 &&
+         rr_state_read(d, &back, &err) < 0 && err->kind == RR_ERR_INVALID,
+     "a string pid is refused");
+  _cleanup_free_ char *bad_msg = rr_xasprintf(
+      "corrupted state file `%s/c1/state.json`: `pid`: expected integer, got string", root);
+  TAP_STR_EQ(err ? err->msg : NULL, bad_msg, "the error names the file and the member");
+  rr_error_clear(&err);
 
   OK(rr_state_write_file(d, RR_STATE_FILE, "{\"id\": 3", 8, &err) == 0, "write garbage");
   OK(rr_state_read(d, &back, &err) < 0 && err->kind == RR_ERR_INVALID,

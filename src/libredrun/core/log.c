@@ -9,8 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
-
+#include "libredrun/core/json.h"
 #include "libredrun/core/log.h"
 #include "libredrun/core/util.h"
 
@@ -70,15 +69,16 @@ static void emit(int fd, bool json, enum rr_log_level level, const char *msg)
   char when[64];
   format_time(when, sizeof(when));
   if (json) {
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "level", json_object_new_string(level_names[level]));
-    json_object_object_add(o, "msg", json_object_new_string(msg));
-    json_object_object_add(o, "time", json_object_new_string(when));
-    const char *s =
-        json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    struct rr_json g;
+    rr_json_init(&g, false);
+    rr_json_open_object(&g, NULL);
+    rr_json_add_string(&g, "level", level_names[level]);
+    rr_json_add_string(&g, "msg", msg);
+    rr_json_add_string(&g, "time", when);
+    rr_json_close(&g);
+    _cleanup_free_ char *s = rr_json_finish(&g);
     _cleanup_free_ char *line = rr_xasprintf("%s\n", s);
     (void)rr_write_all(fd, line, strlen(line));
-    json_object_put(o);
     return;
   }
   _cleanup_free_ char *line = fd == STDERR_FILENO

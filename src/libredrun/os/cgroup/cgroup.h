@@ -5,9 +5,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include <json-c/json.h>
-
 #include "libredrun/core/error.h"
+#include "libredrun/core/json.h"
 #include "oci_types.h"
 
 /*
@@ -48,7 +47,9 @@ int rr_cgroup_is_frozen(const char *path, bool *frozen, struct rr_error **err) R
 int rr_cgroup_pids(const char *path, pid_t **pids, size_t *n, struct rr_error **err) RR_WUR;
 int rr_cgroup_update(const char *path, const oci_linux_resources *res,
                      struct rr_error **err) RR_WUR;
-/* runc-shaped stats object ({"cpu":…,"memory":…,"pids":…,"blkio":…}) for `events`. */
-int rr_cgroup_stats(const char *path, json_object **out, struct rr_error **err) RR_WUR;
+/* runc-shaped stats object ({"cpu":…,"memory":…,"pids":…,"blkio":…}) for `events`,
+ * written to g as member `key` (NULL: an array element or the top value). */
+int rr_cgroup_stats(const char *path, struct rr_json *g, const char *key,
+                    struct rr_error **err) RR_WUR;
 
 #endif

@@ -118,25 +118,21 @@ static char *now_rfc3339(void)
   return rr_xstrdup(buf);
 }
 
-static json_object *annotations_json(const oci_string_map *m)
+/* The config's annotations for the state, NULL when there are none. */
+static oci_string_map *annotations_copy(const oci_string_map *m)
 {
-  if (m == NULL || m->len == 0)
-    return NULL;
-  json_object *o = json_object_new_object();
-  for (size_t i = 0; i < m->len; i++)
-    json_object_object_add(o, m->keys[i], json_object_new_string(m->values[i]));
-  return o;
+  oci_string_map *copy = NULL;
+  for (size_t i = 0; m != NULL && i < m->len; i++)
+    oci_string_map_set(&copy, m->keys[i], m->values[i]);
+  return copy;
 }
 
 char *rr_container_state_json(const struct rr_state *st, enum rr_status status)
 {
-  json_object *o = rr_state_to_json(st, status);
-  /* hooks (poststop included) are told which process the container had */
-  json_object_object_add(o, "pid", json_object_new_int64(st->pid));
-  char *s = rr_xstrdup(
-      json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-  json_object_put(o);
-  return s;
+  struct rr_json g;
+  rr_json_init(&g, false);
+  rr_state_to_json(&g, NULL, st, status, true);
+  return rr_json_finish(&g);
 }
 
 /* Parse, validate and plan: nothing on the host is touched yet. */
@@ -337,7 +333,7 @@ static int freeze(struct create_run *c, struct rr_error **err)
   /* start and delete read the frozen config only for these */
   st->late_hooks = rr_hooks_count(c->cfg->hooks, RR_HOOK_POSTSTART) > 0 ||
                    rr_hooks_count(c->cfg->hooks, RR_HOOK_POSTSTOP) > 0;
-  st->annotations = annotations_json(c->cfg->annotations);
+  st->annotations = annotations_copy(c->cfg->annotations);
   _cleanup_free_ char *frozen = oci_config_generate(c->cfg, false, err);
   if (frozen == NULL)
     return -1;

@@ -22,16 +22,24 @@ static long long now_ms(void)
   return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void emit(FILE *out, const char *type, const char *id, json_object *data)
+/* One event line; "stats" events carry the cgroup's counters as "data". */
+static int emit(FILE *out, const char *type, const char *id, const char *cgroup,
+                struct rr_error **err)
 {
-  json_object *o = json_object_new_object();
-  json_object_object_add(o, "type", json_object_new_string(type));
-  json_object_object_add(o, "id", json_object_new_string(id));
-  if (data)
-    json_object_object_add(o, "data", data);
-  fprintf(out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+  struct rr_json g;
+  rr_json_init(&g, false);
+  rr_json_open_object(&g, NULL);
+  rr_json_add_string(&g, "type", type);
+  rr_json_add_string(&g, "id", id);
+  if (cgroup != NULL && rr_cgroup_stats(cgroup, &g, "data", err) < 0) {
+    rr_json_free(&g);
+    return -1;
+  }
+  rr_json_close(&g);
+  _cleanup_free_ char *line = rr_json_finish(&g);
+  fprintf(out, "%s\n", line);
   fflush(out);
-  json_object_put(o);
+  return 0;
 }
 
 static unsigned long long oom_kills(int fd)
@@ -63,13 +71,8 @@ int rr_container_events(const struct rr_runtime *rt, const char *id, bool once, 
   _cleanup_free_ char *path = rr_container_live_cgroup(rt, id, "no events", err);
   if (path == NULL)
     return -1;
-  json_object *stats = NULL;
-  if (once) {
-    if (rr_cgroup_stats(path, &stats, err) < 0)
-      return -1;
-    emit(out, "stats", id, stats);
-    return 0;
-  }
+  if (once)
+    return emit(out, "stats", id, path, err);
   /* memory.events changes (POLLPRI) wake us for OOM kills between ticks */
   _cleanup_free_ char *evpath = rr_xasprintf("%s/memory.events", path);
   _cleanup_close_ int evfd = open(evpath, O_RDONLY | O_CLOEXEC);
@@ -78,9 +81,8 @@ int rr_container_events(const struct rr_runtime *rt, const char *id, bool once, 
   for (;;) {
     long long now = now_ms();
     if (now >= next) {
-      if (!still_running(rt, id) || rr_cgroup_stats(path, &stats, NULL) < 0)
+      if (!still_running(rt, id) || emit(out, "stats", id, path, NULL) < 0)
         return 0; /* the container is gone: the stream ends */
-      emit(out, "stats", id, stats);
       next = now + interval_ms;
     }
     long long wait = next - now_ms();
@@ -97,7 +99,7 @@ int rr_container_events(const struct rr_runtime *rt, const char *id, bool once, 
     }
     unsigned long long k = oom_kills(evfd);
     for (; kills < k; kills++)
-      emit(out, "oom", id, NULL);
+      (void)emit(out, "oom", id, NULL, NULL);
     if (now_ms() < next && !still_running(rt, id))
       return 0;
   }

@@ -29,7 +29,9 @@ int rr_container_list(const struct rr_runtime *rt, const char *format, bool quie
   _cleanup_strv_ char **ids = NULL;
   if (rr_state_list_ids(rt->root, &ids, err) < 0)
     return -1;
-  json_object *arr = json_object_new_array();
+  struct rr_json arr;
+  rr_json_init(&arr, false);
+  rr_json_open_array(&arr, NULL);
   size_t n = 0;
   for (char **p = ids; *p; p++)
     n++;
@@ -43,8 +45,7 @@ int rr_container_list(const struct rr_runtime *rt, const char *format, bool quie
       continue; /* removed meanwhile, or unreadable: list what can be listed */
     enum rr_status status = rr_container_status(d, st);
     if (st != NULL) {
-      json_object *o = rr_state_to_json(st, status);
-      json_object_array_add(arr, o);
+      rr_state_to_json(&arr, NULL, st, status, false);
       struct row *r = &rows[nrows++];
       r->id = rr_xstrdup(st->id);
       r->pid = rr_xasprintf("%d", status == RR_STATUS_STOPPED ? 0 : (int)st->pid);
@@ -60,9 +61,8 @@ int rr_container_list(const struct rr_runtime *rt, const char *format, bool quie
     for (size_t i = 0; i < nrows; i++)
       fprintf(out, "%s\n", rows[i].id);
   } else if (json) {
-    fprintf(out, "%s\n",
-            json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN |
-                                                    JSON_C_TO_STRING_NOSLASHESCAPE));
+    rr_json_close(&arr);
+    fprintf(out, "%s\n", arr.buf);
   } else {
     int w[5] = {2, 3, 6, 6, 7};
     for (size_t i = 0; i < nrows; i++) {
@@ -80,6 +80,6 @@ int rr_container_list(const struct rr_runtime *rt, const char *format, bool quie
   for (size_t i = 0; i < nrows; i++)
     row_free(&rows[i]);
   free(rows);
-  json_object_put(arr);
+  rr_json_free(&arr);
   return 0;
 }

@@ -106,11 +106,14 @@ int rr_container_ps(const struct rr_runtime *rt, const char *id, const char *for
   if (rr_cgroup_pids(path, &pids, &n, err) < 0)
     return -1;
   if (strcmp(format, "json") == 0) {
-    json_object *a = json_object_new_array();
+    struct rr_json g;
+    rr_json_init(&g, false);
+    rr_json_open_array(&g, NULL);
     for (size_t i = 0; i < n; i++)
-      json_object_array_add(a, json_object_new_int(pids[i]));
-    fprintf(out, "%s\n", json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN));
-    json_object_put(a);
+      rr_json_add_int(&g, NULL, pids[i]);
+    rr_json_close(&g);
+    _cleanup_free_ char *text = rr_json_finish(&g);
+    fprintf(out, "%s\n", text);
     return 0;
   }
   return ps_table(pids, n, ps_args, out, err);

@@ -19,10 +19,10 @@ int rr_container_state(const struct rr_runtime *rt, const char *id, char **out,
     return rr_fail(err, RR_ERR_INVALID, 0,
                    "container `%s` has no state (a create failed midway): delete it", id);
   }
-  json_object *o = rr_state_to_json(st, status);
-  *out = rr_xstrdup(json_object_to_json_string_ext(
-      o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
-  json_object_put(o);
+  struct rr_json g;
+  rr_json_init(&g, true);
+  rr_state_to_json(&g, NULL, st, status, false);
+  *out = rr_json_finish(&g);
   rr_state_free(st);
   rr_cdir_free(d);
   return 0;

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
-#include <json-c/json.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "libredrun/core/json.h"
 #include "libredrun/core/util.h"
 #include "libredrun/os/security/seccomp_internal.h"
 
@@ -15,29 +15,35 @@
  */
 static char *process_state(const char *state_json, const char *metadata, struct rr_error **err)
 {
-  json_object *state = state_json ? json_tokener_parse(state_json) : NULL;
-  if (state_json != NULL && (state == NULL || !json_object_is_type(state, json_type_object))) {
-    json_object_put(state);
-    rr_fail(err, RR_ERR_INVALID, 0, "container state is not a JSON object");
-    return NULL;
+  __attribute__((cleanup(oci_json_freep))) struct oci_json *state = NULL;
+  int64_t pid = getpid();
+  if (state_json != NULL) {
+    _cleanup_error_ struct rr_error *perr = NULL;
+    state = oci_json_parse(state_json, strlen(state_json), NULL, &perr);
+    if (state == NULL || state->kind != OCI_JSON_OBJECT ||
+        rr_json_get_int(state, "pid", &pid, &perr) < 0) {
+      rr_fail(err, RR_ERR_INVALID, 0, "container state is not a JSON object");
+      return NULL;
+    }
   }
-  if (state == NULL)
-    state = json_object_new_object();
-  json_object *pid = NULL;
-  int64_t pid_value = json_object_object_get_ex(state, "pid", &pid) ? json_object_get_int64(pid)
-                                                                    : (int64_t)getpid();
-  json_object *doc = json_object_new_object();
-  json_object_object_add(doc, "ociVersion", json_object_new_string(RR_OCI_VERSION));
-  json_object *fds = json_object_new_array();
-  json_object_array_add(fds, json_object_new_string("seccompFd"));
-  json_object_object_add(doc, "fds", fds);
-  json_object_object_add(doc, "pid", json_object_new_int64(pid_value));
+  struct rr_json g;
+  rr_json_init(&g, false);
+  rr_json_open_object(&g, NULL);
+  rr_json_add_string(&g, "ociVersion", RR_OCI_VERSION);
+  rr_json_open_array(&g, "fds");
+  rr_json_add_string(&g, NULL, "seccompFd");
+  rr_json_close(&g);
+  rr_json_add_int(&g, "pid", pid);
   if (metadata != NULL)
-    json_object_object_add(doc, "metadata", json_object_new_string(metadata));
-  json_object_object_add(doc, "state", state);
-  char *out = rr_xstrdup(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN));
-  json_object_put(doc);
-  return out;
+    rr_json_add_string(&g, "metadata", metadata);
+  if (state != NULL) {
+    rr_json_add_tree(&g, "state", state);
+  } else {
+    rr_json_open_object(&g, "state");
+    rr_json_close(&g);
+  }
+  rr_json_close(&g);
+  return rr_json_finish(&g);
 }
 
 int rr_seccomp_notify_send(int sock, int notify_fd, const char *state_json, const char *metadata,

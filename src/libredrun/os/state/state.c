@@ -252,32 +252,33 @@ int rr_state_write_file(const struct rr_cdir *d, const char *name, const char *d
   return 0;
 }
 
-static void add_str(json_object *o, const char *k, const char *v)
+static void add_str(struct rr_json *g, const char *key, const char *value)
 {
-  if (v != NULL)
-    json_object_object_add(o, k, json_object_new_string(v));
+  if (value != NULL)
+    rr_json_add_string(g, key, value);
 }
 
 int rr_state_write(const struct rr_cdir *d, const struct rr_state *st, struct rr_error **err)
 {
-  json_object *o = json_object_new_object();
-  add_str(o, "id", st->id);
-  json_object_object_add(o, "pid", json_object_new_int64(st->pid));
-  json_object_object_add(o, "start_time", json_object_new_uint64(st->start_time));
-  add_str(o, "boot_id", st->boot_id);
-  add_str(o, "bundle", st->bundle);
-  add_str(o, "rootfs", st->rootfs);
-  add_str(o, "created", st->created);
-  json_object_object_add(o, "owner", json_object_new_int64(st->owner));
-  add_str(o, "cgroup_path", st->cgroup_path);
-  json_object_object_add(o, "own_pid_ns", json_object_new_boolean(st->own_pid_ns));
-  json_object_object_add(o, "late_hooks", json_object_new_boolean(st->late_hooks));
+  struct rr_json g;
+  rr_json_init(&g, false);
+  rr_json_open_object(&g, NULL);
+  add_str(&g, "id", st->id);
+  rr_json_add_int(&g, "pid", st->pid);
+  rr_json_add_uint(&g, "start_time", st->start_time);
+  add_str(&g, "boot_id", st->boot_id);
+  add_str(&g, "bundle", st->bundle);
+  add_str(&g, "rootfs", st->rootfs);
+  add_str(&g, "created", st->created);
+  rr_json_add_int(&g, "owner", st->owner);
+  add_str(&g, "cgroup_path", st->cgroup_path);
+  rr_json_add_bool(&g, "own_pid_ns", st->own_pid_ns);
+  rr_json_add_bool(&g, "late_hooks", st->late_hooks);
   if (st->annotations != NULL)
-    json_object_object_add(o, "annotations", json_object_get(st->annotations));
-  const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
-  int r = rr_state_write_file(d, RR_STATE_FILE, s, strlen(s), err);
-  json_object_put(o);
-  return r;
+    rr_json_add_string_map(&g, "annotations", st->annotations);
+  rr_json_close(&g);
+  _cleanup_free_ char *s = rr_json_finish(&g);
+  return rr_state_write_file(d, RR_STATE_FILE, s, strlen(s), err);
 }
 
 void rr_state_free(struct rr_state *st)
@@ -290,17 +291,59 @@ void rr_state_free(struct rr_state *st)
   free(st->rootfs);
   free(st->created);
   free(st->cgroup_path);
-  if (st->annotations != NULL)
-    json_object_put(st->annotations);
+  oci_string_map_free(st->annotations);
   free(st);
 }
 
-static char *get_str(json_object *o, const char *k)
+/* A string member, copied into *out (left NULL when absent). */
+static int get_str(const struct oci_json *o, const char *key, char **out, struct rr_error **err)
 {
-  json_object *v;
-  if (!json_object_object_get_ex(o, k, &v) || !json_object_is_type(v, json_type_string))
-    return NULL;
-  return rr_xstrdup(json_object_get_string(v));
+  const char *v;
+  int r = rr_json_get_string(o, key, &v, err);
+  if (r > 0)
+    *out = rr_xstrdup(v);
+  return r;
+}
+
+/* The fields of a parsed state.json; absent ones keep their zero value. */
+static int state_from_json(const struct oci_json *o, struct rr_state *st, struct rr_error **err)
+{
+  int64_t pid = 0, owner = 0;
+  uint64_t start = 0;
+  if (o->kind != OCI_JSON_OBJECT)
+    return rr_fail(err, RR_ERR_INVALID, 0, "not an object");
+  /* a state written before the field existed: the frozen config tells */
+  st->late_hooks = true;
+  if (get_str(o, "id", &st->id, err) < 0 || rr_json_get_int(o, "pid", &pid, err) < 0 ||
+      rr_json_get_uint(o, "start_time", &start, err) < 0 ||
+      rr_json_get_int(o, "owner", &owner, err) < 0 ||
+      rr_json_get_bool(o, "own_pid_ns", &st->own_pid_ns, err) < 0 ||
+      rr_json_get_bool(o, "late_hooks", &st->late_hooks, err) < 0 ||
+      get_str(o, "boot_id", &st->boot_id, err) < 0 || get_str(o, "bundle", &st->bundle, err) < 0 ||
+      get_str(o, "rootfs", &st->rootfs, err) < 0 || get_str(o, "created", &st->created, err) < 0 ||
+      get_str(o, "cgroup_path", &st->cgroup_path, err) < 0)
+    return -1;
+  st->pid = (pid_t)pid;
+  st->start_time = start;
+  st->owner = (uid_t)owner;
+  const struct oci_json *ann = rr_json_member(o, "annotations");
+  if (ann == NULL || ann->kind == OCI_JSON_NULL)
+    return 0;
+  if (ann->kind != OCI_JSON_OBJECT)
+    return rr_fail(err, RR_ERR_INVALID, 0, "`annotations`: expected object, got %s",
+                   oci_json_kind_name(ann->kind));
+  oci_string_map *m = st->annotations = rr_xcalloc(1, sizeof(*m));
+  m->keys = rr_xcalloc(ann->len + 1, sizeof(*m->keys));
+  m->values = rr_xcalloc(ann->len + 1, sizeof(*m->values));
+  for (; m->len < ann->len; m->len++) {
+    const struct oci_json *v = ann->items[m->len];
+    if (v->kind != OCI_JSON_STRING || strlen(v->text) != v->text_len)
+      return rr_fail(err, RR_ERR_INVALID, 0, "`annotations`: `%s` is not a string",
+                     ann->keys[m->len]);
+    m->keys[m->len] = rr_xstrdup(ann->keys[m->len]);
+    m->values[m->len] = rr_xstrdup(v->text);
+  }
+  return 0;
 }
 
 static int read_all_at(int dirfd, const char *name, char **out, size_t *len)
@@ -340,40 +383,14 @@ int rr_state_read(const struct rr_cdir *d, struct rr_state **out, struct rr_erro
                      RR_STATE_FILE);
     return rr_fail_errno(err, "read `%s/%s`", d->path, RR_STATE_FILE);
   }
-  json_tokener *tok = json_tokener_new();
-  json_object *o = json_tokener_parse_ex(tok, data, (int)len);
-  enum json_tokener_error jerr = json_tokener_get_error(tok);
-  json_tokener_free(tok);
-  if (o == NULL || jerr != json_tokener_success || !json_object_is_type(o, json_type_object)) {
-    if (o != NULL)
-      json_object_put(o);
-    return rr_fail(err, RR_ERR_INVALID, 0, "corrupted state file `%s/%s`: %s", d->path,
-                   RR_STATE_FILE,
-                   jerr != json_tokener_success ? json_tokener_error_desc(jerr) : "not an object");
-  }
   struct rr_state *st = rr_xcalloc(1, sizeof(*st));
-  json_object *v;
-  st->id = get_str(o, "id");
-  if (json_object_object_get_ex(o, "pid", &v))
-    st->pid = (pid_t)json_object_get_int64(v);
-  if (json_object_object_get_ex(o, "start_time", &v))
-    st->start_time = json_object_get_uint64(v);
-  if (json_object_object_get_ex(o, "owner", &v))
-    st->owner = (uid_t)json_object_get_int64(v);
-  if (json_object_object_get_ex(o, "own_pid_ns", &v))
-    st->own_pid_ns = json_object_get_boolean(v);
-  /* a state written before the field existed: the frozen config tells */
-  st->late_hooks = true;
-  if (json_object_object_get_ex(o, "late_hooks", &v))
-    st->late_hooks = json_object_get_boolean(v);
-  st->boot_id = get_str(o, "boot_id");
-  st->bundle = get_str(o, "bundle");
-  st->rootfs = get_str(o, "rootfs");
-  st->created = get_str(o, "created");
-  st->cgroup_path = get_str(o, "cgroup_path");
-  if (json_object_object_get_ex(o, "annotations", &v) && json_object_is_type(v, json_type_object))
-    st->annotations = json_object_get(v);
-  json_object_put(o);
+  struct oci_json *o = oci_json_parse(data, len, NULL, err);
+  int r = o != NULL ? state_from_json(o, st, err) : -1;
+  oci_json_free(o);
+  if (r < 0) {
+    rr_state_free(st);
+    return rr_wrap(err, "corrupted state file `%s/%s`", d->path, RR_STATE_FILE);
+  }
   if (st->id != NULL && strcmp(st->id, d->id) != 0 && !still_named(d->root_fd, d->id, d->fd)) {
     /* read without the lock while a delete gave the directory away */
     rr_state_free(st);

@@ -5,9 +5,9 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include <json-c/json.h>
-
 #include "libredrun/core/error.h"
+#include "libredrun/core/json.h"
+#include "oci_types.h"
 
 /*
  * The state of one container lives in <root>/<id>/:
@@ -49,10 +49,10 @@ struct rr_state {
   char *rootfs;
   char *created; /* RFC 3339, UTC */
   uid_t owner;
-  char *cgroup_path;        /* absolute, NULL without cgroup */
-  bool own_pid_ns;          /* the container has its own pid namespace */
-  bool late_hooks;          /* poststart or poststop hooks in the config (true when not recorded) */
-  json_object *annotations; /* object or NULL; owned */
+  char *cgroup_path; /* absolute, NULL without cgroup */
+  bool own_pid_ns;   /* the container has its own pid namespace */
+  bool late_hooks;   /* poststart or poststop hooks in the config (true when not recorded) */
+  oci_string_map *annotations; /* the config's, or NULL; owned */
 };
 
 /* Open (creating it 0711 if needed) the state root. */
@@ -95,8 +95,12 @@ const char *rr_status_name(enum rr_status s);
 bool rr_state_pid_alive(const struct rr_state *st);
 
 /* The OCI state document (ociVersion, id, status, pid, bundle, annotations)
- * plus runc's extra fields (rootfs, created, owner). Caller puts the object. */
-json_object *rr_state_to_json(const struct rr_state *st, enum rr_status status);
+ * plus runc's extra fields (rootfs, created, owner), written to g as member
+ * `key` (NULL: an array element or the top value). The pid is 0 once the
+ * container stopped, as runc reports it, unless keep_pid (hooks are told
+ * which process the container had). */
+void rr_state_to_json(struct rr_json *g, const char *key, const struct rr_state *st,
+                      enum rr_status status, bool keep_pid);
 
 /* Ids of every container directory under root, sorted; *ids NULL-terminated. */
 int rr_state_list_ids(const char *root, char ***ids, struct rr_error **err) RR_WUR;

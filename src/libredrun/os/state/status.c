@@ -99,22 +99,22 @@ const char *rr_status_name(enum rr_status s)
   }
 }
 
-json_object *rr_state_to_json(const struct rr_state *st, enum rr_status status)
+void rr_state_to_json(struct rr_json *g, const char *key, const struct rr_state *st,
+                      enum rr_status status, bool keep_pid)
 {
-  json_object *o = json_object_new_object();
-  json_object_object_add(o, "ociVersion", json_object_new_string(RR_OCI_VERSION));
-  json_object_object_add(o, "id", json_object_new_string(st->id));
+  rr_json_open_object(g, key);
+  rr_json_add_string(g, "ociVersion", RR_OCI_VERSION);
+  rr_json_add_string(g, "id", st->id);
   /* runc reports pid 0 once the process is gone; so do we */
-  pid_t pid = status == RR_STATUS_STOPPED ? 0 : st->pid;
-  json_object_object_add(o, "pid", json_object_new_int64(pid));
-  json_object_object_add(o, "status", json_object_new_string(rr_status_name(status)));
-  json_object_object_add(o, "bundle", json_object_new_string(st->bundle));
+  rr_json_add_int(g, "pid", status == RR_STATUS_STOPPED && !keep_pid ? 0 : st->pid);
+  rr_json_add_string(g, "status", rr_status_name(status));
+  rr_json_add_string(g, "bundle", st->bundle);
   if (st->rootfs != NULL)
-    json_object_object_add(o, "rootfs", json_object_new_string(st->rootfs));
+    rr_json_add_string(g, "rootfs", st->rootfs);
   if (st->created != NULL)
-    json_object_object_add(o, "created", json_object_new_string(st->created));
-  json_object_object_add(o, "owner", json_object_new_string(""));
-  if (st->annotations != NULL && json_object_object_length(st->annotations) > 0)
-    json_object_object_add(o, "annotations", json_object_get(st->annotations));
-  return o;
+    rr_json_add_string(g, "created", st->created);
+  rr_json_add_string(g, "owner", "");
+  if (st->annotations != NULL && st->annotations->len > 0)
+    rr_json_add_string_map(g, "annotations", st->annotations);
+  rr_json_close(g);
 }
