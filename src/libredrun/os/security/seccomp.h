@@ -13,7 +13,9 @@
  *    compiles it to BPF, cached on disk by a hash of the canonical section in
  *    `state_root`/.seccomp-cache (state_root is the runtime's --root; the
  *    directory is created 0700 and used only when private to the user; NULL:
- *    no cache); *out is NULL when the config has no seccomp;
+ *    no cache); *out is NULL when the config has no seccomp. A miss compiles
+ *    in a forked child, reaped before return, with a 10 s bound (libseccomp
+ *    2.5.4 can loop forever on some rules); a hit forks nothing;
  *  - rr_seccomp_install() in the child, the very last step before execve (after
  *    no_new_privs, identity and capabilities). When the filter uses
  *    SCMP_ACT_NOTIFY and listenerPath is set, `listener_sock` is a unix socket
