@@ -325,7 +325,7 @@ int rr_seccomp_prepare(const oci_seccomp *s, const char *state_root, struct rr_s
   _cleanup_free_ char *dir = rr_seccomp_cache_dir(state_root);
   if (rr_seccomp_cache_load(dir, &key, &sc->insns, &sc->n_insns)) {
     sc->cache_hit = true;
-  } else if (rr_seccomp_compile(s, RR_SECCOMP_RANGES, &sc->insns, &sc->n_insns, err) < 0) {
+  } else if (rr_seccomp_compile_bounded(s, RR_SECCOMP_RANGES, &sc->insns, &sc->n_insns, err) < 0) {
     free(key.data);
     rr_seccomp_free(sc);
     return -1;

@@ -47,6 +47,18 @@ int rr_seccomp_compile(const oci_seccomp *s, enum rr_seccomp_shape shape,
                        struct sock_filter **insns, size_t *n, struct rr_error **err) RR_WUR;
 
 /*
+ * rr_seccomp_compile() in a forked child that sends the program (or the
+ * error, unchanged) back through a pipe, with a deadline: libseccomp 2.5.4's
+ * seccomp_rule_add() never returns for some pairs of rules on one syscall that
+ * compare two arguments each. On timeout the child is killed and reaped and
+ * the call fails naming .linux.seccomp. The bound is 10 s, or
+ * $REDRUN_SECCOMP_COMPILE_TIMEOUT_MS (for tests). What rr_seccomp_prepare()
+ * uses on a cache miss; a hit never forks.
+ */
+int rr_seccomp_compile_bounded(const oci_seccomp *s, enum rr_seccomp_shape shape,
+                               struct sock_filter **insns, size_t *n, struct rr_error **err) RR_WUR;
+
+/*
  * Replace libseccomp's compare-per-syscall-number dispatch with range checks
  * (see seccomp_bpf.c): same verdict for every input, fewer instructions for
  * the kernel to load. 0 and a new program in *out, or -1: keep `p`.
