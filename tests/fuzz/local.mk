@@ -42,3 +42,20 @@ fuzz-seccomp: tests/fuzz/fuzz_seccomp_compact
 	$(top_srcdir)/tests/fuzz/run-fuzz-seccomp.sh ./tests/fuzz/fuzz_seccomp_compact $(FUZZ_SECONDS)
 endif
 .PHONY: fuzz-seccomp
+
+# libFuzzer target for core/json (parse, write back, parse again: the same
+# text) and the state.json reader. The JSON sources are compiled into the
+# target for their coverage.
+EXTRA_DIST += tests/fuzz/fuzz_json.c
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz_json
+tests_fuzz_fuzz_json_SOURCES = tests/fuzz/fuzz_json.c src/libredrun/core/json.c \
+	libocispec-lite/oci_json.c src/libredrun/os/state/state.c
+tests_fuzz_fuzz_json_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_json_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_json_LDADD = librros.a librrcore.a libocispec-lite.a librrcore.a $(YAJL_LIBS)
+
+fuzz-json: tests/fuzz/fuzz_json
+	$(top_srcdir)/tests/fuzz/run-fuzz.sh ./tests/fuzz/fuzz_json $(FUZZ_SECONDS)
+endif
+.PHONY: fuzz-json
