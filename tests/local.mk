@@ -87,6 +87,10 @@ check_PROGRAMS += tests/unit/test_cgroup_convert
 tests_unit_test_cgroup_convert_SOURCES = tests/unit/test_cgroup_convert.c tests/unit/tap.h
 tests_unit_test_cgroup_convert_LDADD = librros.a $(UNIT_LDADD)
 UNIT_TESTS += tests/unit/test_cgroup_convert
+check_PROGRAMS += tests/unit/test_cg_devices
+tests_unit_test_cg_devices_SOURCES = tests/unit/test_cg_devices.c tests/unit/tap.h
+tests_unit_test_cg_devices_LDADD = librros.a $(UNIT_LDADD)
+UNIT_TESTS += tests/unit/test_cg_devices
 
 check_PROGRAMS += tests/unit/test_cgroup_host
 tests_unit_test_cgroup_host_SOURCES = tests/unit/test_cgroup_host.c tests/unit/tap.h

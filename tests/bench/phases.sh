@@ -66,9 +66,9 @@ for ((i = 0; i < n; i++)); do
 	' "$w/t.$i"
 done >"$w/marks"
 
-names=("exec, dynamic linking, CLI" "parse + validate config, host probes" "state dir: claim, config copy, exec fifo"
+names=("exec, dynamic linking, CLI" "parse + validate config, host probes" "state dir: claim, exec fifo"
 	"cgroup: mkdir" "clone3 (5 ns, into the cgroup), go-ahead" "mounts: root bind, /proc /dev /sys ..., devices"
-	"pivot_root + detach the old root" "masked + read-only paths, process prep" "start: state.json, fifo, identity, caps, nnp"
+	"pivot_root + detach the old root" "masked + read-only paths, process prep" "start: identity, caps, nnp (parent: state files)"
 	"/bin/true runs and exits" "wait, delete: cgroup rmdir, state dir")
 printf '| %-48s | %9s |\n' "phase (median of $n runs under strace --seccomp-bpf)" "ms"
 printf '|%s|%s|\n' -------------------------------------------------- -----------

@@ -109,44 +109,151 @@ static struct bpf_insn insn(uint8_t code, uint8_t dst, uint8_t src, int16_t off,
   return i;
 }
 
+/* The checks every rule of a block starts with: its type and its access.
+ * Each rule loads the fields it compares itself, so r2-r5 are dead where a
+ * block starts: every path reaching it is one state to the verifier, which
+ * then walks each block once (fields loaded once up front made it walk the
+ * later rules again for each value the earlier comparisons had pinned). The
+ * verifier costs about 1 us per instruction it walks here. */
+static size_t emit_head(struct bpf_insn *b, const struct rr_cg_dev_rule *r)
+{
+  size_t k = 0;
+  if (r->type != 'a') {
+    b[k++] = insn(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_2, BPF_REG_6, 0, 0);
+    b[k++] = insn(BPF_ALU | BPF_AND | BPF_K, BPF_REG_2, 0, 0, 0xffff);
+    b[k++] = insn(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_2, 0, 0,
+                  r->type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR);
+  }
+  if ((r->access & ACC_ALL) != ACC_ALL) {
+    /* the rule matches only when every requested access is in its set */
+    b[k++] = insn(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_3, BPF_REG_6, 0, 0);
+    b[k++] = insn(BPF_ALU | BPF_RSH | BPF_K, BPF_REG_3, 0, 0, 16);
+    b[k++] = insn(BPF_ALU | BPF_AND | BPF_K, BPF_REG_3, 0, 0, (int32_t)(~r->access & ACC_ALL));
+    b[k++] = insn(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_3, 0, 0, 0);
+  }
+  return k;
+}
+
+/* One rule: each failed check jumps past the block. */
+static size_t emit_rule(struct bpf_insn *b, const struct rr_cg_dev_rule *r)
+{
+  size_t k = emit_head(b, r);
+  if (r->major >= 0) {
+    b[k++] = insn(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_4, BPF_REG_6, 4, 0);
+    b[k++] = insn(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_4, 0, 0, (int32_t)r->major);
+  }
+  if (r->minor >= 0) {
+    b[k++] = insn(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_5, BPF_REG_6, 8, 0);
+    b[k++] = insn(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_5, 0, 0, (int32_t)r->minor);
+  }
+  b[k++] = insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, r->allow ? 1 : 0);
+  b[k++] = insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+  for (size_t j = 0; j < k; j++)
+    if (b[j].code == (BPF_JMP | BPF_JNE | BPF_K))
+      b[j].off = (int16_t)(k - j - 1);
+  return k;
+}
+
+static bool same_verdict(const struct rr_cg_dev_rule *a, const struct rr_cg_dev_rule *b)
+{
+  return a->type == b->type && a->access == b->access && a->allow == b->allow && a->major >= 0 &&
+         b->major >= 0;
+}
+
+/* Rules g[0..n) with one type, access and verdict and a major each (the
+ * default allow list): their order does not matter, so one head, then a
+ * dispatch on the major and, per major, on the minor, all jumping to one
+ * verdict. */
+static size_t emit_group(struct bpf_insn *b, const struct rr_cg_dev_rule *const *g, size_t n)
+{
+  size_t head = emit_head(b, g[0]);
+  size_t k = head;
+  b[k++] = insn(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_4, BPF_REG_6, 4, 0);
+  int64_t majors[n];
+  bool any_minor[n];
+  size_t nm = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t m = 0;
+    while (m < nm && majors[m] != g[i]->major)
+      m++;
+    if (m == nm) {
+      majors[nm] = g[i]->major;
+      any_minor[nm++] = false;
+    }
+    any_minor[m] |= g[i]->minor < 0;
+  }
+  /* layout: dispatch (nm JEQ + JA end), one block per major with minors
+   * (LDX, a JEQ per distinct minor, JA end), the verdict (2) */
+  size_t disp = k, blocks = disp + nm + 1, at = blocks;
+  size_t start[n];
+  for (size_t m = 0; m < nm; m++) {
+    start[m] = at;
+    if (any_minor[m])
+      continue;
+    size_t nmin = 0;
+    for (size_t i = 0; i < n; i++) {
+      bool dup = false;
+      for (size_t e = 0; e < i && !dup; e++)
+        dup = g[e]->major == g[i]->major && g[e]->minor == g[i]->minor;
+      nmin += g[i]->major == majors[m] && !dup;
+    }
+    at += 1 + nmin + 1;
+  }
+  size_t verdict = at, end = verdict + 2;
+  for (size_t m = 0; m < nm; m++, k++)
+    b[k] = insn(BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_4, 0,
+                (int16_t)((any_minor[m] ? verdict : start[m]) - k - 1), (int32_t)majors[m]);
+  b[k] = insn(BPF_JMP | BPF_JA, 0, 0, (int16_t)(end - k - 1), 0);
+  k++;
+  for (size_t m = 0; m < nm; m++) {
+    if (any_minor[m])
+      continue;
+    b[k++] = insn(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_5, BPF_REG_6, 8, 0);
+    for (size_t i = 0; i < n; i++) {
+      bool dup = false;
+      for (size_t e = 0; e < i && !dup; e++)
+        dup = g[e]->major == g[i]->major && g[e]->minor == g[i]->minor;
+      if (g[i]->major != majors[m] || dup)
+        continue;
+      b[k] = insn(BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_5, 0, (int16_t)(verdict - k - 1),
+                  (int32_t)g[i]->minor);
+      k++;
+    }
+    b[k] = insn(BPF_JMP | BPF_JA, 0, 0, (int16_t)(end - k - 1), 0);
+    k++;
+  }
+  b[k++] = insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, g[0]->allow ? 1 : 0);
+  b[k++] = insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+  /* the head's failed checks skip the whole group */
+  for (size_t j = 0; j < head; j++)
+    if (b[j].code == (BPF_JMP | BPF_JNE | BPF_K))
+      b[j].off = (int16_t)(end - j - 1);
+  return k;
+}
+
 void *rr_cg_devices_program(const struct rr_cg_dev_rule *rules, size_t n, size_t *count)
 {
-  /* at most 8 instructions per rule, 6 of prologue, 2 of epilogue */
-  struct bpf_insn *p = rr_xcalloc(6 + 8 * n + 2, sizeof(*p));
+  /* a rule costs at most 13 instructions alone, 4 in a group, plus 13 per
+   * group; 1 of prologue, 2 of epilogue */
+  struct bpf_insn *p = rr_xcalloc(1 + 26 * n + 2, sizeof(*p));
   size_t k = 0;
   bool open_end = true;
-  /* r2 = type, r3 = access, r4 = major, r5 = minor (struct bpf_cgroup_dev_ctx) */
-  p[k++] = insn(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_2, BPF_REG_1, 0, 0);
-  p[k++] = insn(BPF_ALU | BPF_AND | BPF_K, BPF_REG_2, 0, 0, 0xffff);
-  p[k++] = insn(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_3, BPF_REG_1, 0, 0);
-  p[k++] = insn(BPF_ALU | BPF_RSH | BPF_K, BPF_REG_3, 0, 0, 16);
-  p[k++] = insn(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_4, BPF_REG_1, 4, 0);
-  p[k++] = insn(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_5, BPF_REG_1, 8, 0);
+  /* r6 = ctx (struct bpf_cgroup_dev_ctx: access_type, major, minor) */
+  p[k++] = insn(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_1, 0, 0);
+  /* OCI's last match wins: rules are checked from the last one back */
   for (size_t i = n; i-- > 0;) {
-    const struct rr_cg_dev_rule *r = &rules[i];
-    struct bpf_insn block[8];
-    size_t b = 0;
-    if (r->type != 'a')
-      block[b++] = insn(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_2, 0, 0,
-                        r->type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR);
-    if ((r->access & ACC_ALL) != ACC_ALL) {
-      /* the rule matches only when every requested access is in its set */
-      block[b++] = insn(BPF_ALU | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_3, 0, 0);
-      block[b++] =
-          insn(BPF_ALU | BPF_AND | BPF_K, BPF_REG_1, 0, 0, (int32_t)(~r->access & ACC_ALL));
-      block[b++] = insn(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_1, 0, 0, 0);
+    size_t first = i;
+    while (first > 0 && same_verdict(&rules[first - 1], &rules[i]))
+      first--;
+    if (first < i) {
+      const struct rr_cg_dev_rule *g[i - first + 1];
+      for (size_t e = 0; e <= i - first; e++)
+        g[e] = &rules[i - e];
+      k += emit_group(p + k, g, i - first + 1);
+      i = first;
+      continue;
     }
-    if (r->major >= 0)
-      block[b++] = insn(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_4, 0, 0, (int32_t)r->major);
-    if (r->minor >= 0)
-      block[b++] = insn(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_5, 0, 0, (int32_t)r->minor);
-    block[b++] = insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, r->allow ? 1 : 0);
-    block[b++] = insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
-    /* every conditional jump skips to the end of this block */
-    for (size_t j = 0; j < b; j++)
-      if (BPF_CLASS(block[j].code) == BPF_JMP && BPF_OP(block[j].code) == BPF_JNE)
-        block[j].off = (int16_t)(b - j - 1);
-    memcpy(p + k, block, b * sizeof(*block));
+    size_t b = emit_rule(p + k, &rules[i]);
     k += b;
     /* a rule matching everything ends the program: the verifier refuses
      * unreachable instructions after it */
