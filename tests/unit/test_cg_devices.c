@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <linux/bpf.h>
 #include <stdint.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "libredrun/core/util.h"
@@ -81,19 +80,20 @@ static bool reference(const struct rr_cg_dev_rule *rules, size_t n, char type, u
   return allow;
 }
 
+/* 0, or -errno of the load */
 static int kernel_load(const struct bpf_insn *p, size_t n)
 {
-  union bpf_attr a;
-  memset(&a, 0, sizeof(a));
-  a.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
-  a.insns = (uint64_t)(uintptr_t)p;
-  a.insn_cnt = (uint32_t)n;
-  a.license = (uint64_t)(uintptr_t) "Apache-2.0";
-  int fd = (int)syscall(__NR_bpf, BPF_PROG_LOAD, &a, sizeof(a));
-  if (fd < 0)
-    return -errno;
-  close(fd);
-  return 0;
+  struct rr_error *err = NULL;
+  int fd = rr_cg_devices_load(p, n, &err);
+  if (fd >= 0) {
+    close(fd);
+    return 0;
+  }
+  int e = err->errnum;
+  if (e != EPERM && e != ENOSYS)
+    printf("# %s\n", err->msg);
+  rr_error_free(err);
+  return -e;
 }
 
 static uint64_t rng = 88172645463325252ULL;
@@ -207,8 +207,28 @@ static void test_random_rules(void)
     TAP_OK(refused == 0, "the kernel accepts every program (%d refused)", refused);
 }
 
+/* A refused program names the verifier's reason. */
+static void test_refusal(void)
+{
+  struct bpf_insn bad[1] = {{.code = BPF_JMP | BPF_EXIT}}; /* r0 never set */
+  struct rr_error *err = NULL;
+  int fd = rr_cg_devices_load(bad, 1, &err);
+  if (fd < 0 && (err->errnum == EPERM || err->errnum == ENOSYS)) {
+    printf("ok %d - # SKIP the kernel refuses BPF here\n", ++tap_n);
+  } else {
+    TAP_OK(fd < 0 && strstr(err->msg, "load the device cgroup program (1 instructions): ") &&
+               strstr(err->msg, "R0 !read_ok"),
+           "a refused program: the verifier's reason in the error (%s)",
+           fd < 0 ? err->msg : "loaded");
+    if (fd >= 0)
+      close(fd);
+  }
+  rr_error_free(err);
+}
+
 int main(void)
 {
+  test_refusal();
   test_default_rules();
   test_random_rules();
   return tap_done();

@@ -289,11 +289,24 @@ static size_t query_attached(int cgfd, uint32_t *ids, size_t max)
   return a.query.prog_cnt < max ? a.query.prog_cnt : max;
 }
 
-int rr_cg_devices_attach(int cgfd, const struct rr_cg_dev_rule *rules, size_t n,
-                         struct rr_error **err)
+/* The verifier's log walks the program and ends with why it stopped, then a
+ * "processed N insns" line: the reason is the last other line. Cut in place. */
+static const char *verifier_reason(char *log)
 {
-  size_t count;
-  _cleanup_free_ struct bpf_insn *prog = rr_cg_devices_program(rules, n, &count);
+  char *reason = log;
+  for (char *line = log; *line;) {
+    char *nl = strchr(line, '\n');
+    if (nl)
+      *nl = '\0';
+    if (*line && strncmp(line, "processed ", 10) != 0)
+      reason = line;
+    line = nl ? nl + 1 : line + strlen(line);
+  }
+  return reason;
+}
+
+int rr_cg_devices_load(const void *prog, size_t count, struct rr_error **err)
+{
   union bpf_attr a;
   memset(&a, 0, sizeof(a));
   a.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
@@ -304,26 +317,36 @@ int rr_cg_devices_attach(int cgfd, const struct rr_cg_dev_rule *rules, size_t n,
   /* no verifier log on the normal path: asking for one makes the verifier
    * format every instruction it walks (about three times the cost of the
    * load); the log is only fetched to explain a refusal */
-  _cleanup_close_ int pfd = bpf_call(BPF_PROG_LOAD, &a);
-  if (pfd < 0) {
-    int saved = errno;
-    char log[4096] = "";
-    if (saved == EINVAL || saved == EACCES) {
-      a.log_buf = (uint64_t)(uintptr_t)log;
-      a.log_size = sizeof(log);
-      a.log_level = 1;
-      int again = bpf_call(BPF_PROG_LOAD, &a);
-      if (again >= 0) { /* refused once, accepted now: no reason to give */
-        close(again);
-        log[0] = '\0';
-      }
+  int pfd = bpf_call(BPF_PROG_LOAD, &a);
+  if (pfd >= 0)
+    return pfd;
+  int saved = errno;
+  char log[4096] = "";
+  if (saved == EINVAL || saved == EACCES) {
+    a.log_buf = (uint64_t)(uintptr_t)log;
+    a.log_size = sizeof(log);
+    a.log_level = 1;
+    int again = bpf_call(BPF_PROG_LOAD, &a);
+    if (again >= 0) { /* refused once, accepted now: no reason to give */
+      close(again);
+      log[0] = '\0';
     }
-    log[strcspn(log, "\n")] = '\0'; /* the verifier's first line says why */
-    return rr_fail_errnum(err, saved, "load the device cgroup program (%zu rules)%s%s", n,
-                          *log ? ": " : "", log);
   }
+  return rr_fail_errnum(err, saved, "load the device cgroup program (%zu instructions)%s%s", count,
+                        *log ? ": " : "", verifier_reason(log));
+}
+
+int rr_cg_devices_attach(int cgfd, const struct rr_cg_dev_rule *rules, size_t n,
+                         struct rr_error **err)
+{
+  size_t count;
+  _cleanup_free_ struct bpf_insn *prog = rr_cg_devices_program(rules, n, &count);
+  _cleanup_close_ int pfd = rr_cg_devices_load(prog, count, err);
+  if (pfd < 0)
+    return -1;
   uint32_t old[64];
   size_t nold = query_attached(cgfd, old, RR_ARRAY_SIZE(old));
+  union bpf_attr a;
   memset(&a, 0, sizeof(a));
   a.target_fd = (uint32_t)cgfd;
   a.attach_bpf_fd = (uint32_t)pfd;

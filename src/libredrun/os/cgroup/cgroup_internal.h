@@ -76,6 +76,9 @@ int rr_cg_devices_rules(const oci_linux_resources *res, struct rr_cg_dev_rule **
                         struct rr_error **err) RR_WUR;
 /* The program's instructions (struct bpf_insn), malloc'd; *count instructions. */
 void *rr_cg_devices_program(const struct rr_cg_dev_rule *rules, size_t n, size_t *count);
+/* The program loaded into the kernel: its fd, or -1 with *err (the
+ * verifier's reason when it refuses). */
+int rr_cg_devices_load(const void *prog, size_t count, struct rr_error **err) RR_WUR;
 /* Load the program and attach it to the cgroup (BPF_F_ALLOW_MULTI); programs
  * of ours attached before (update) are detached afterwards. */
 int rr_cg_devices_attach(int cgfd, const struct rr_cg_dev_rule *rules, size_t n,
