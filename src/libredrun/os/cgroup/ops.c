@@ -230,10 +230,15 @@ int rr_cgroup_destroy(const char *path, struct rr_error **err)
 {
   if (path == NULL)
     return 0;
+  /* The common case, an empty leaf (its processes have exited), is one
+   * rmdir; anything else (EBUSY: processes or child cgroups) takes the
+   * long way below. */
+  if (rmdir(path) == 0 || errno == ENOENT)
+    return 0; /* ENOENT: already gone, delete must be idempotent */
   _cleanup_close_ int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT)
-      return 0; /* already gone: delete must be idempotent */
+      return 0;
     return rr_fail_errno(err, "open cgroup `%s`", path);
   }
   _cleanup_free_ char *events = rr_cg_read_file(fd, "cgroup.events");
