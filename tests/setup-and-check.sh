@@ -46,4 +46,8 @@ echo "== libFuzzer: seccomp range compaction against libseccomp's programs, 45 s
 (cd "$build-fuzz" && make -j"$(nproc)" tests/fuzz/fuzz_seccomp_compact >/dev/null &&
 	make fuzz-seccomp FUZZ_SECONDS=45)
 
+echo "== libFuzzer: JSON writer round trip and state.json reader, 30 s under ASan/UBSan"
+(cd "$build-fuzz" && make -j"$(nproc)" tests/fuzz/fuzz_json >/dev/null &&
+	make fuzz-json FUZZ_SECONDS=30)
+
 echo "== all checks passed"
