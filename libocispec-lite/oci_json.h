@@ -32,6 +32,7 @@ struct oci_json {
   struct oci_json **items; /* array elements, or object member values */
   size_t len;
   size_t cap;
+  struct oci_json_arena *arena; /* the root's: the memory of the whole tree */
 };
 
 /* Parse a whole document. `source` names it in errors:
@@ -39,6 +40,8 @@ struct oci_json {
  * name to the caller's context: "line 3, column 7: invalid JSON: <reason>". */
 struct oci_json *oci_json_parse(const char *data, size_t len, const char *source,
                                 struct rr_error **err) RR_WUR;
+/* Frees a whole tree: j is a root returned by oci_json_parse. Strings kept
+ * beyond the tree must be copied. */
 void oci_json_free(struct oci_json *j);
 /* "null", "boolean", "number", "string", "array" or "object" */
 const char *oci_json_kind_name(enum oci_json_kind kind);

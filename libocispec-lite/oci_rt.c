@@ -330,7 +330,7 @@ static int take_string(const struct ctx *c, const struct path *p, struct oci_jso
     return -1;
   if (strlen(j->text) != j->text_len)
     return fail(c, p, err, "string contains a NUL character");
-  *out = steal_ptr(j->text);
+  *out = rr_xstrdup(j->text);
   return 0;
 }
 
@@ -387,7 +387,7 @@ static int parse_map(const struct ctx *c, const struct oci_rt_field *f, struct o
     }
     if (r < 0)
       break;
-    m.keys[m.len] = steal_ptr(j->keys[i]);
+    m.keys[m.len] = rr_xstrdup(j->keys[i]);
     set_ptr(m.values, m.len * sizeof(void *), value);
     m.len++;
   }

@@ -5,6 +5,8 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "libredrun/core/json.h"
@@ -125,6 +127,48 @@ static void test_tree(void)
   oci_json_free(j);
 }
 
+/* The tree's memory comes in blocks: a string larger than a block, arrays
+ * that grow past many blocks and folded duplicate keys must all read back. */
+static void test_tree_large(void)
+{
+  size_t big = 100000, n = 3000;
+  char *doc = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&doc, &len);
+  fputs("{\"dup\":1,\"long\":\"", f);
+  for (size_t i = 0; i < big; i++)
+    fputc('a' + (int)(i % 26), f);
+  fputs("\",\"list\":[", f);
+  for (size_t i = 0; i < n; i++)
+    fprintf(f, "%s{\"k%zu\":\"v%zu\"}", i ? "," : "", i % 7, i);
+  fputs("],\"dup\":\"last\"}", f);
+  fclose(f);
+  struct oci_json *j = oci_json_parse(doc, len, "doc", NULL);
+  TAP_OK(j != NULL && j->len == 3, "parse: 3 members after folding the duplicate");
+  if (j == NULL) {
+    free(doc);
+    return;
+  }
+  const char *s = NULL;
+  TAP_OK(rr_json_get_string(j, "dup", &s, NULL) == 1 && strcmp(s, "last") == 0 &&
+             strcmp(j->keys[0], "dup") == 0,
+         "a repeated key keeps the last value at the first position");
+  TAP_OK(rr_json_get_string(j, "long", &s, NULL) == 1 && strlen(s) == big && s[0] == 'a' &&
+             s[big - 1] == (char)('a' + (big - 1) % 26),
+         "a string larger than a block");
+  const struct oci_json *list = rr_json_member(j, "list");
+  bool ok = list != NULL && list->kind == OCI_JSON_ARRAY && list->len == n;
+  for (size_t i = 0; ok && i < n; i++) {
+    char k[16], v[16];
+    snprintf(k, sizeof(k), "k%zu", i % 7);
+    snprintf(v, sizeof(v), "v%zu", i);
+    ok = rr_json_get_string(list->items[i], k, &s, NULL) == 1 && strcmp(s, v) == 0;
+  }
+  TAP_OK(ok, "%zu objects in a growing array read back in order", n);
+  oci_json_free(j);
+  free(doc);
+}
+
 static void test_getters(void)
 {
   static const char doc[] =
@@ -199,6 +243,7 @@ int main(void)
   test_layout();
   test_escaping();
   test_tree();
+  test_tree_large();
   test_getters();
   test_parse_errors();
   return tap_done();
