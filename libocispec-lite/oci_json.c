@@ -63,6 +63,7 @@ static char *arena_strndup(struct oci_json_arena **a, const char *s, size_t len)
 }
 
 struct builder {
+  yajl_handle h; /* its consumed offset locates objects and arrays */
   struct oci_json_arena *arena;
   struct oci_json *root;
   struct oci_json **stack;
@@ -131,6 +132,8 @@ static int add(struct builder *b, enum oci_json_kind kind, const char *text, siz
     parent->items[parent->len++] = j;
   }
   if (j->kind == OCI_JSON_ARRAY || j->kind == OCI_JSON_OBJECT) {
+    /* called right after the opening bracket was consumed */
+    j->src_start = yajl_get_bytes_consumed(b->h) - 1;
     if (b->depth == OCI_JSON_MAX_DEPTH) {
       b->error = "nesting is too deep";
       return 0;
@@ -231,7 +234,9 @@ static void fold_duplicates(struct oci_json *o)
 static int on_end_map(void *ctx)
 {
   struct builder *b = ctx;
-  fold_duplicates(b->stack[--b->depth]);
+  struct oci_json *o = b->stack[--b->depth];
+  o->src_end = yajl_get_bytes_consumed(b->h);
+  fold_duplicates(o);
   return 1;
 }
 
@@ -243,7 +248,7 @@ static int on_start_array(void *ctx)
 static int on_end_array(void *ctx)
 {
   struct builder *b = ctx;
-  b->depth--;
+  b->stack[--b->depth]->src_end = yajl_get_bytes_consumed(b->h);
   return 1;
 }
 
@@ -297,6 +302,7 @@ struct oci_json *oci_json_parse(const char *data, size_t len, const char *source
   struct builder b = {0};
   b.stack = rr_xcalloc(OCI_JSON_MAX_DEPTH, sizeof(*b.stack));
   yajl_handle h = yajl_alloc(&callbacks, NULL, &b);
+  b.h = h;
   if (h == NULL) {
     free(b.stack);
     rr_fail(err, RR_ERR_SYSTEM, 0, "%s: cannot allocate the JSON parser", source ? source : "JSON");

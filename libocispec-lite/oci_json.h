@@ -32,7 +32,23 @@ struct oci_json {
   struct oci_json **items; /* array elements, or object member values */
   size_t len;
   size_t cap;
+  size_t src_start, src_end;    /* objects and arrays: their bytes in the parsed text */
   struct oci_json_arena *arena; /* the root's: the memory of the whole tree */
+};
+
+/*
+ * Options of oci_<root>_parse_data_opts:
+ * - raw_type/raw_key: the object member raw_key of objects of type raw_type
+ *   ("linux", "seccomp") is left out of the typed result; when it is an
+ *   object, its bytes in the text are [raw_start, raw_end) (raw_end 0:
+ *   absent or null). A caller that only needs it sometimes parses it later.
+ * - base_path: NULL-terminated member names that prefix the paths in error
+ *   messages, for a document that is a part of a larger one.
+ */
+struct oci_parse_opts {
+  const char *raw_type, *raw_key;
+  size_t raw_start, raw_end;
+  const char *const *base_path;
 };
 
 /* Parse a whole document. `source` names it in errors:

@@ -28,13 +28,17 @@ struct path {
 
 struct ctx {
   const char *source;
+  struct oci_parse_opts *opts; /* NULL: none */
 };
 
-static void path_print(FILE *f, const struct path *p)
+static void path_print(FILE *f, const struct ctx *c, const struct path *p)
 {
-  if (p == NULL)
+  if (p == NULL) {
+    for (const char *const *k = c->opts ? c->opts->base_path : NULL; k && *k; k++)
+      fprintf(f, ".%s", *k);
     return;
-  path_print(f, p->up);
+  }
+  path_print(f, c, p->up);
   if (p->key == NULL)
     fprintf(f, "[%zu]", p->index);
   else if (p->map_key)
@@ -43,14 +47,14 @@ static void path_print(FILE *f, const struct path *p)
     fprintf(f, ".%s", p->key);
 }
 
-static char *path_str(const struct path *p)
+static char *path_str(const struct ctx *c, const struct path *p)
 {
   char *buf = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&buf, &len);
   if (f == NULL)
     return rr_xstrdup("?");
-  path_print(f, p);
+  path_print(f, c, p);
   if (fclose(f) != 0 || buf == NULL) {
     free(buf);
     return rr_xstrdup("?");
@@ -70,9 +74,9 @@ static int fail(const struct ctx *c, const struct path *p, struct rr_error **err
   va_end(ap);
   if (r < 0)
     msg = NULL;
-  if (p == NULL)
+  if (p == NULL && (c->opts == NULL || c->opts->base_path == NULL || !c->opts->base_path[0]))
     return rr_fail(err, RR_ERR_INVALID, 0, "%s: %s", c->source, msg ? msg : fmt);
-  _cleanup_free_ char *where = path_str(p);
+  _cleanup_free_ char *where = path_str(c, p);
   return rr_fail(err, RR_ERR_INVALID, 0, "%s: %s: %s", c->source, where, msg ? msg : fmt);
 }
 
@@ -472,6 +476,15 @@ static const struct oci_rt_field *find_field(const struct oci_rt_type *t, const 
   return NULL;
 }
 
+/* the member the caller leaves raw (struct oci_parse_opts); a value that is
+ * not an object is parsed, and refused, as usual */
+static bool is_raw(const struct ctx *c, const struct oci_rt_type *t, const struct oci_rt_field *f,
+                   const struct oci_json *v)
+{
+  return c->opts != NULL && c->opts->raw_key != NULL && v->kind == OCI_JSON_OBJECT &&
+         strcmp(f->json, c->opts->raw_key) == 0 && strcmp(t->name, c->opts->raw_type) == 0;
+}
+
 static int parse_object(const struct ctx *c, const struct oci_rt_type *t, struct oci_json *j,
                         const struct path *p, void **out, struct rr_error **err)
 {
@@ -483,7 +496,7 @@ static int parse_object(const struct ctx *c, const struct oci_rt_type *t, struct
     const struct oci_rt_field *f = find_field(t, j->keys[i]);
     if (f == NULL) {
       if (rr_log_enabled(RR_LOG_DEBUG)) {
-        _cleanup_free_ char *where = path_str(&mp);
+        _cleanup_free_ char *where = path_str(c, &mp);
         rr_debug("%s: %s: unknown property ignored", c->source, where);
       }
       continue;
@@ -491,6 +504,11 @@ static int parse_object(const struct ctx *c, const struct oci_rt_type *t, struct
     /* null stands for "not set", as Go's encoding/json reads it */
     if (j->items[i]->kind == OCI_JSON_NULL)
       continue;
+    if (is_raw(c, t, f, j->items[i])) {
+      c->opts->raw_start = j->items[i]->src_start;
+      c->opts->raw_end = j->items[i]->src_end;
+      continue;
+    }
     if (parse_field(c, f, j->items[i], &mp, v, err) < 0) {
       oci_rt_free(t, v);
       return -1;
@@ -510,7 +528,15 @@ static int parse_object(const struct ctx *c, const struct oci_rt_type *t, struct
 void *oci_rt_parse_data(const struct oci_rt_type *t, const char *json, size_t len,
                         const char *source, struct rr_error **err)
 {
-  struct ctx c = {source != NULL ? source : t->name};
+  return oci_rt_parse_data_opts(t, json, len, source, NULL, err);
+}
+
+void *oci_rt_parse_data_opts(const struct oci_rt_type *t, const char *json, size_t len,
+                             const char *source, struct oci_parse_opts *opts, struct rr_error **err)
+{
+  struct ctx c = {source != NULL ? source : t->name, opts};
+  if (opts != NULL)
+    opts->raw_start = opts->raw_end = 0;
   __attribute__((cleanup(oci_json_freep))) struct oci_json *j =
       oci_json_parse(json, len, c.source, err);
   if (j == NULL)

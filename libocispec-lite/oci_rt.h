@@ -48,6 +48,10 @@ struct oci_rt_type {
   size_t nfields;
 };
 
+struct oci_parse_opts;
+void *oci_rt_parse_data_opts(const struct oci_rt_type *t, const char *json, size_t len,
+                             const char *source, struct oci_parse_opts *opts,
+                             struct rr_error **err) RR_WUR;
 void *oci_rt_parse_data(const struct oci_rt_type *t, const char *json, size_t len,
                         const char *source, struct rr_error **err) RR_WUR;
 /* Errors name the file by its base name, as users see it in their bundle. */

@@ -1523,6 +1523,12 @@ oci_config *oci_config_parse_data(const char *json, size_t len, const char *sour
   return oci_rt_parse_data(&oci_rt_config, json, len, source, err);
 }
 
+oci_config *oci_config_parse_data_opts(const char *json, size_t len, const char *source,
+                                       struct oci_parse_opts *opts, struct rr_error **err)
+{
+  return oci_rt_parse_data_opts(&oci_rt_config, json, len, source, opts, err);
+}
+
 char *oci_config_generate(const oci_config *v, bool pretty, struct rr_error **err)
 {
   return oci_rt_generate(&oci_rt_config, v, pretty, err);
@@ -1552,6 +1558,12 @@ oci_process *oci_process_parse_data(const char *json, size_t len, const char *so
                                     struct rr_error **err)
 {
   return oci_rt_parse_data(&oci_rt_process, json, len, source, err);
+}
+
+oci_process *oci_process_parse_data_opts(const char *json, size_t len, const char *source,
+                                         struct oci_parse_opts *opts, struct rr_error **err)
+{
+  return oci_rt_parse_data_opts(&oci_rt_process, json, len, source, opts, err);
 }
 
 char *oci_process_generate(const oci_process *v, bool pretty, struct rr_error **err)
@@ -1645,6 +1657,14 @@ oci_linux_resources *oci_linux_resources_parse_data(const char *json, size_t len
   return oci_rt_parse_data(&oci_rt_linux_resources, json, len, source, err);
 }
 
+oci_linux_resources *oci_linux_resources_parse_data_opts(const char *json, size_t len,
+                                                         const char *source,
+                                                         struct oci_parse_opts *opts,
+                                                         struct rr_error **err)
+{
+  return oci_rt_parse_data_opts(&oci_rt_linux_resources, json, len, source, opts, err);
+}
+
 char *oci_linux_resources_generate(const oci_linux_resources *v, bool pretty, struct rr_error **err)
 {
   return oci_rt_generate(&oci_rt_linux_resources, v, pretty, err);
@@ -1720,6 +1740,28 @@ void oci_seccomp_free(oci_seccomp *v)
   oci_rt_free(&oci_rt_seccomp, v);
 }
 
+oci_seccomp *oci_seccomp_parse_file(const char *path, struct rr_error **err)
+{
+  return oci_rt_parse_file(&oci_rt_seccomp, path, err);
+}
+
+oci_seccomp *oci_seccomp_parse_data(const char *json, size_t len, const char *source,
+                                    struct rr_error **err)
+{
+  return oci_rt_parse_data(&oci_rt_seccomp, json, len, source, err);
+}
+
+oci_seccomp *oci_seccomp_parse_data_opts(const char *json, size_t len, const char *source,
+                                         struct oci_parse_opts *opts, struct rr_error **err)
+{
+  return oci_rt_parse_data_opts(&oci_rt_seccomp, json, len, source, opts, err);
+}
+
+char *oci_seccomp_generate(const oci_seccomp *v, bool pretty, struct rr_error **err)
+{
+  return oci_rt_generate(&oci_rt_seccomp, v, pretty, err);
+}
+
 void oci_syscall_free(oci_syscall *v)
 {
   oci_rt_free(&oci_rt_syscall, v);
@@ -1754,6 +1796,12 @@ oci_features *oci_features_parse_data(const char *json, size_t len, const char *
                                       struct rr_error **err)
 {
   return oci_rt_parse_data(&oci_rt_features, json, len, source, err);
+}
+
+oci_features *oci_features_parse_data_opts(const char *json, size_t len, const char *source,
+                                           struct oci_parse_opts *opts, struct rr_error **err)
+{
+  return oci_rt_parse_data_opts(&oci_rt_features, json, len, source, opts, err);
 }
 
 char *oci_features_generate(const oci_features *v, bool pretty, struct rr_error **err)
@@ -1820,6 +1868,12 @@ oci_state *oci_state_parse_data(const char *json, size_t len, const char *source
                                 struct rr_error **err)
 {
   return oci_rt_parse_data(&oci_rt_state, json, len, source, err);
+}
+
+oci_state *oci_state_parse_data_opts(const char *json, size_t len, const char *source,
+                                     struct oci_parse_opts *opts, struct rr_error **err)
+{
+  return oci_rt_parse_data_opts(&oci_rt_state, json, len, source, opts, err);
 }
 
 char *oci_state_generate(const oci_state *v, bool pretty, struct rr_error **err)

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 struct rr_error;
+struct oci_parse_opts; /* oci_json.h */
 
 /* GNU C predefines `linux` as 1; the field named after the JSON key wins. */
 #undef linux
@@ -916,6 +917,8 @@ static inline void oci_state_freep(oci_state **v)
 oci_config *oci_config_parse_file(const char *path, struct rr_error **err);
 oci_config *oci_config_parse_data(const char *json, size_t len, const char *source,
                                   struct rr_error **err);
+oci_config *oci_config_parse_data_opts(const char *json, size_t len, const char *source,
+                                       struct oci_parse_opts *opts, struct rr_error **err);
 /* malloc'd JSON text; pretty: tab-indented like runc's output */
 char *oci_config_generate(const oci_config *v, bool pretty, struct rr_error **err);
 
@@ -923,6 +926,8 @@ char *oci_config_generate(const oci_config *v, bool pretty, struct rr_error **er
 oci_process *oci_process_parse_file(const char *path, struct rr_error **err);
 oci_process *oci_process_parse_data(const char *json, size_t len, const char *source,
                                     struct rr_error **err);
+oci_process *oci_process_parse_data_opts(const char *json, size_t len, const char *source,
+                                         struct oci_parse_opts *opts, struct rr_error **err);
 /* malloc'd JSON text; pretty: tab-indented like runc's output */
 char *oci_process_generate(const oci_process *v, bool pretty, struct rr_error **err);
 
@@ -930,14 +935,29 @@ char *oci_process_generate(const oci_process *v, bool pretty, struct rr_error **
 oci_linux_resources *oci_linux_resources_parse_file(const char *path, struct rr_error **err);
 oci_linux_resources *oci_linux_resources_parse_data(const char *json, size_t len,
                                                     const char *source, struct rr_error **err);
+oci_linux_resources *oci_linux_resources_parse_data_opts(const char *json, size_t len,
+                                                         const char *source,
+                                                         struct oci_parse_opts *opts,
+                                                         struct rr_error **err);
 /* malloc'd JSON text; pretty: tab-indented like runc's output */
 char *oci_linux_resources_generate(const oci_linux_resources *v, bool pretty,
                                    struct rr_error **err);
+
+/* seccomp document: `source` names it in error messages ("config.json"). */
+oci_seccomp *oci_seccomp_parse_file(const char *path, struct rr_error **err);
+oci_seccomp *oci_seccomp_parse_data(const char *json, size_t len, const char *source,
+                                    struct rr_error **err);
+oci_seccomp *oci_seccomp_parse_data_opts(const char *json, size_t len, const char *source,
+                                         struct oci_parse_opts *opts, struct rr_error **err);
+/* malloc'd JSON text; pretty: tab-indented like runc's output */
+char *oci_seccomp_generate(const oci_seccomp *v, bool pretty, struct rr_error **err);
 
 /* features document: `source` names it in error messages ("config.json"). */
 oci_features *oci_features_parse_file(const char *path, struct rr_error **err);
 oci_features *oci_features_parse_data(const char *json, size_t len, const char *source,
                                       struct rr_error **err);
+oci_features *oci_features_parse_data_opts(const char *json, size_t len, const char *source,
+                                           struct oci_parse_opts *opts, struct rr_error **err);
 /* malloc'd JSON text; pretty: tab-indented like runc's output */
 char *oci_features_generate(const oci_features *v, bool pretty, struct rr_error **err);
 
@@ -945,6 +965,8 @@ char *oci_features_generate(const oci_features *v, bool pretty, struct rr_error 
 oci_state *oci_state_parse_file(const char *path, struct rr_error **err);
 oci_state *oci_state_parse_data(const char *json, size_t len, const char *source,
                                 struct rr_error **err);
+oci_state *oci_state_parse_data_opts(const char *json, size_t len, const char *source,
+                                     struct oci_parse_opts *opts, struct rr_error **err);
 /* malloc'd JSON text; pretty: tab-indented like runc's output */
 char *oci_state_generate(const oci_state *v, bool pretty, struct rr_error **err);
 

@@ -213,7 +213,7 @@ class Generator:
     def header(self):
         out = [HEADER, "#ifndef OCI_TYPES_H", "#define OCI_TYPES_H", "",
                "#include <stdbool.h>", "#include <stddef.h>", "#include <stdint.h>", "",
-               "struct rr_error;", "",
+               "struct rr_error;", "struct oci_parse_opts; /* oci_json.h */", "",
                "/* GNU C predefines `linux` as 1; the field named after the JSON key wins. */",
                "#undef linux", "",
                "/* Conventions: docs/libocispec-lite.md. A string, object or map that is",
@@ -263,6 +263,8 @@ class Generator:
                 "oci_%s *oci_%s_parse_file(const char *path, struct rr_error **err);" % (n, n),
                 "oci_%s *oci_%s_parse_data(const char *json, size_t len, const char *source, "
                 "struct rr_error **err);" % (n, n),
+                "oci_%s *oci_%s_parse_data_opts(const char *json, size_t len, const char *source, "
+                "struct oci_parse_opts *opts, struct rr_error **err);" % (n, n),
                 "/* malloc'd JSON text; pretty: tab-indented like runc's output */",
                 "char *oci_%s_generate(const oci_%s *v, bool pretty, struct rr_error **err);" % (n, n),
                 ""]
@@ -341,6 +343,11 @@ class Generator:
                     "oci_%s *oci_%s_parse_data(const char *json, size_t len, const char *source, "
                     "struct rr_error **err)" % (n, n),
                     "{", "return oci_rt_parse_data(&oci_rt_%s, json, len, source, err);" % n,
+                    "}", "",
+                    "oci_%s *oci_%s_parse_data_opts(const char *json, size_t len, const char *source, "
+                    "struct oci_parse_opts *opts, struct rr_error **err)" % (n, n),
+                    "{",
+                    "return oci_rt_parse_data_opts(&oci_rt_%s, json, len, source, opts, err);" % n,
                     "}", "",
                     "char *oci_%s_generate(const oci_%s *v, bool pretty, struct rr_error **err)"
                     % (n, n),

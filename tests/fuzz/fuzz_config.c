@@ -2,7 +2,8 @@
 /*
  * libFuzzer target for libocispec-lite: each input is parsed as every OCI
  * document type; whatever parses is validated (config), generated, and must
- * re-parse and regenerate to the same text. Any mismatch is a bug: abort.
+ * re-parse and regenerate to the same text; a config parsed with linux.seccomp
+ * left raw must agree with the whole parse. Any mismatch is a bug: abort.
  */
 #include "config.h"
 
@@ -14,6 +15,7 @@
 #include "libredrun/core/error.h"
 #include "libredrun/core/log.h"
 #include "libredrun/core/spec/validate.h"
+#include "oci_json.h"
 #include "oci_types.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -78,6 +80,46 @@ static void extra_features(const oci_features *f)
   (void)f;
 }
 
+/* create's path: linux.seccomp left raw and parsed alone on a cache miss
+ * must accept and build exactly what parsing the whole document does. */
+static void raw_seccomp_matches(const char *json, size_t len)
+{
+  struct rr_error *e1 = NULL, *e2 = NULL, *e3 = NULL;
+  oci_config *whole = oci_config_parse_data(json, len, "config.json", &e1);
+  struct oci_parse_opts po = {.raw_type = "linux", .raw_key = "seccomp"};
+  oci_config *rest = oci_config_parse_data_opts(json, len, "config.json", &po, &e2);
+  if (rest == NULL && whole != NULL)
+    abort();
+  oci_seccomp *part = NULL;
+  if (rest != NULL && po.raw_end > 0) {
+    if (po.raw_end <= po.raw_start || po.raw_end > len || json[po.raw_start] != '{' ||
+        json[po.raw_end - 1] != '}')
+      abort();
+    static const char *const base[] = {"linux", "seccomp", NULL};
+    struct oci_parse_opts bp = {.base_path = base};
+    part = oci_seccomp_parse_data_opts(json + po.raw_start, po.raw_end - po.raw_start,
+                                       "config.json", &bp, &e3);
+  }
+  const oci_seccomp *full = whole && whole->linux ? whole->linux->seccomp : NULL;
+  if (rest != NULL && (whole == NULL) != (po.raw_end > 0 && part == NULL))
+    abort();
+  if ((full == NULL) != (part == NULL))
+    abort();
+  if (full != NULL) {
+    char *a = oci_seccomp_generate(full, false, NULL), *b = oci_seccomp_generate(part, false, NULL);
+    if (a == NULL || b == NULL || strcmp(a, b) != 0)
+      abort();
+    free(a);
+    free(b);
+  }
+  oci_seccomp_free(part);
+  oci_config_free(whole);
+  oci_config_free(rest);
+  rr_error_free(e1);
+  rr_error_free(e2);
+  rr_error_free(e3);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   static bool init;
@@ -90,6 +132,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   }
   const char *json = (const char *)data;
   ROUND_TRIP(config, json, size);
+  raw_seccomp_matches(json, size);
   ROUND_TRIP(process, json, size);
   ROUND_TRIP(linux_resources, json, size);
   ROUND_TRIP(state, json, size);

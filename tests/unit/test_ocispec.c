@@ -256,6 +256,54 @@ static void test_conventions(void)
   rr_error_clear(&err);
 }
 
+/* A member left raw: its bytes are located (the last of repeated keys), the
+ * rest parses as usual; a value that is not an object is refused as usual. */
+static void test_raw_member(void)
+{
+  static const char doc[] =
+      "{\"ociVersion\":\"1.0\",\"linux\":{\"seccomp\":{\"defaultAction\":\"A\"},"
+      "\"sysctl\":{\"k\":\"v\"},\"seccomp\": {\"defaultAction\":\"B\",\"x\":[1,{}]} }}";
+  struct rr_error *err = NULL;
+  struct oci_parse_opts po = {.raw_type = "linux", .raw_key = "seccomp"};
+  oci_config *c = oci_config_parse_data_opts(doc, strlen(doc), "config.json", &po, &err);
+  TAP_OK(c != NULL && c->linux != NULL && c->linux->seccomp == NULL &&
+             strcmp(oci_string_map_get(c->linux->sysctl, "k"), "v") == 0,
+         "raw member: left out, the rest parsed");
+  _cleanup_free_ char *raw =
+      po.raw_end > po.raw_start ? strndup(doc + po.raw_start, po.raw_end - po.raw_start) : NULL;
+  TAP_STR_EQ(raw, "{\"defaultAction\":\"B\",\"x\":[1,{}]}",
+             "raw member: the bytes of the last repeated key's object");
+  oci_config_free(c);
+
+  c = oci_config_parse_data(doc, strlen(doc), "config.json", &err);
+  TAP_OK(c != NULL && c->linux->seccomp != NULL &&
+             strcmp(c->linux->seccomp->default_action, "B") == 0,
+         "without options the member is parsed");
+  oci_config_free(c);
+
+  static const char null_doc[] = "{\"ociVersion\":\"1.0\",\"linux\":{\"seccomp\":null}}";
+  c = oci_config_parse_data_opts(null_doc, strlen(null_doc), "config.json", &po, &err);
+  TAP_OK(c != NULL && po.raw_end == 0, "raw member: null is absent");
+  oci_config_free(c);
+
+  static const char bad_doc[] = "{\"ociVersion\":\"1.0\",\"linux\":{\"seccomp\":3}}";
+  c = oci_config_parse_data_opts(bad_doc, strlen(bad_doc), "config.json", &po, &err);
+  TAP_STR_EQ(c == NULL && err ? err->msg : NULL,
+             "config.json: .linux.seccomp: expected object, got number",
+             "raw member: not an object is refused");
+  rr_error_clear(&err);
+
+  static const char *const base[] = {"linux", "seccomp", NULL};
+  struct oci_parse_opts bp = {.base_path = base};
+  static const char part[] = "{\"syscalls\":[{\"names\":\"x\",\"action\":\"A\"}]}";
+  oci_seccomp *sc = oci_seccomp_parse_data_opts(part, strlen(part), "config.json", &bp, &err);
+  TAP_STR_EQ(sc == NULL && err ? err->msg : NULL,
+             "config.json: .linux.seccomp.syscalls[0].names: expected array, got string",
+             "a part parsed with a base path names its place in the whole");
+  rr_error_clear(&err);
+  oci_seccomp_free(sc);
+}
+
 static void test_build_and_generate(void)
 {
   struct rr_error *err = NULL;
@@ -353,6 +401,7 @@ int main(void)
   test_expected_errors("bad", false);
   test_expected_errors("semantic", true);
   test_conventions();
+  test_raw_member();
   test_build_and_generate();
   test_files();
   test_default_spec();

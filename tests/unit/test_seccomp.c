@@ -5,6 +5,7 @@
  * set no_new_privs before loading a filter. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/seccomp.h>
@@ -601,6 +602,88 @@ static void test_notify(void)
   rr_seccomp_free(sc);
 }
 
+static bool same_program(const struct rr_seccomp *a, const struct rr_seccomp *b)
+{
+  return a != NULL && b != NULL && a->n_insns == b->n_insns &&
+         memcmp(a->insns, b->insns, a->n_insns * sizeof(*a->insns)) == 0;
+}
+
+static size_t cache_entries(void)
+{
+  _cleanup_free_ char *dir = rr_seccomp_cache_dir(state_root);
+  DIR *d = opendir(dir);
+  size_t n = 0;
+  for (struct dirent *e; d != NULL && (e = readdir(d)) != NULL;)
+    n += strstr(e->d_name, ".bpf") != NULL && e->d_name[0] != '.';
+  if (d != NULL)
+    closedir(d);
+  return n;
+}
+
+/* The section as config.json's bytes (create's path): a miss parses,
+ * validates and compiles it; a hit gives back the same program and the load
+ * settings (flags, listener) without parsing. */
+static void test_prepare_raw(void)
+{
+  static const char *const sections[] = {
+      "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/run/x.sock\","
+      "\"listenerMetadata\":\"m\",\"flags\":[\"SECCOMP_FILTER_FLAG_LOG\","
+      "\"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\"],\"syscalls\":[{\"names\":[\"uname\"],"
+      "\"action\":\"SCMP_ACT_NOTIFY\"},{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_ERRNO\","
+      "\"errnoRet\":7}]}",
+      "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\"]"
+      ","
+      "\"syscalls\":[{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_ERRNO\"}]}",
+  };
+  for (size_t i = 0; i < RR_ARRAY_SIZE(sections); i++) {
+    const char *raw = sections[i];
+    struct rr_seccomp *typed = prepare(raw), *a = NULL, *b = NULL;
+    struct rr_error *err = NULL;
+    int ra = rr_seccomp_prepare_raw(raw, strlen(raw), "config.json", state_root, &a, &err);
+    int rb = rr_seccomp_prepare_raw(raw, strlen(raw), "config.json", state_root, &b, &err);
+    TAP_OK(ra == 0 && rb == 0 && !a->cache_hit && b->cache_hit,
+           "raw section %zu: compiled once, then a cache hit", i);
+    TAP_OK(same_program(typed, a) && same_program(a, b),
+           "raw section %zu: the same program as the parsed section", i);
+    TAP_OK(typed && b && b->flags == typed->flags && b->notify == typed->notify &&
+               (typed->listener_path == NULL
+                    ? b->listener_path == NULL
+                    : b->listener_path && strcmp(b->listener_path, typed->listener_path) == 0) &&
+               (typed->listener_metadata == NULL
+                    ? b->listener_metadata == NULL
+                    : b->listener_metadata &&
+                          strcmp(b->listener_metadata, typed->listener_metadata) == 0),
+           "raw section %zu: a hit restores flags, notify and the listener", i);
+    if (ra < 0 || rb < 0)
+      printf("# %s\n", err ? err->msg : "?");
+    rr_error_free(err);
+    rr_seccomp_free(typed);
+    rr_seccomp_free(a);
+    rr_seccomp_free(b);
+  }
+
+  static const struct {
+    const char *raw, *want;
+  } bad[] = {
+      {"{\"defaultAction\":\"SCMP_ACT_NOPE\"}",
+       ".linux.seccomp.defaultAction: unknown action `SCMP_ACT_NOPE`"},
+      {"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":\"uname\","
+       "\"action\":\"SCMP_ACT_ERRNO\"}]}",
+       "config.json: .linux.seccomp.syscalls[0].names: expected array, got string"},
+  };
+  size_t before = cache_entries();
+  for (size_t i = 0; i < RR_ARRAY_SIZE(bad); i++) {
+    struct rr_error *err = NULL;
+    struct rr_seccomp *sc = NULL;
+    int r = rr_seccomp_prepare_raw(bad[i].raw, strlen(bad[i].raw), "config.json", state_root, &sc,
+                                   &err);
+    TAP_STR_EQ(r < 0 && sc == NULL && err ? err->msg : NULL, bad[i].want,
+               "raw section: invalid case %zu named", i);
+    rr_error_free(err);
+  }
+  TAP_OK(cache_entries() == before, "raw section: nothing cached for an invalid section");
+}
+
 static void test_lsm(void)
 {
   struct rr_error *err = NULL;
@@ -634,6 +717,7 @@ int main(void)
   test_args();
   test_needs_nnp_or_cap();
   test_notify();
+  test_prepare_raw();
   test_compile_bounded();
   test_podman_profile();
   test_lsm();

@@ -34,6 +34,7 @@
 #include "libredrun/os/security/lsm.h"
 #include "libredrun/os/security/seccomp.h"
 #include "libredrun/os/security/smack.h"
+#include "oci_json.h"
 
 /* Everything create acquires, so one function can undo it. */
 struct create_run {
@@ -153,7 +154,10 @@ static int plan(struct create_run *c, struct rr_error **err)
   _cleanup_free_ char *cfg_path = rr_xasprintf("%s/config.json", c->bundle);
   if (read_file(cfg_path, &c->cfg_data, &c->cfg_len, err) < 0)
     return -1;
-  c->cfg = oci_config_parse_data(c->cfg_data, c->cfg_len, "config.json", err);
+  /* linux.seccomp stays raw: its cache is keyed by its bytes, so a cached
+   * profile (podman's: 80% of the config) is neither parsed nor validated */
+  struct oci_parse_opts po = {.raw_type = "linux", .raw_key = "seccomp"};
+  c->cfg = oci_config_parse_data_opts(c->cfg_data, c->cfg_len, "config.json", &po, err);
   if (c->cfg == NULL || rr_spec_validate(c->cfg, err) < 0)
     return -1;
   if (c->cfg->process == NULL)
@@ -184,8 +188,9 @@ static int plan(struct create_run *c, struct rr_error **err)
                    c->cfg->linux ? c->cfg->linux->mount_label : NULL, err) < 0 ||
       rr_redpak_locks_check(c->cfg, err) < 0 || rr_smack_prepare(c->cfg, err) < 0)
     return -1;
-  if (c->cfg->linux != NULL && c->cfg->linux->seccomp != NULL &&
-      rr_seccomp_prepare(c->cfg->linux->seccomp, c->rt->root, &c->sc, err) < 0)
+  if (po.raw_end > po.raw_start &&
+      rr_seccomp_prepare_raw(c->cfg_data + po.raw_start, po.raw_end - po.raw_start, "config.json",
+                             c->rt->root, &c->sc, err) < 0)
     return -1;
   bool no_cgroup = c->rt->cgroup_manager != NULL && strcmp(c->rt->cgroup_manager, "disabled") == 0;
   if (!no_cgroup) {

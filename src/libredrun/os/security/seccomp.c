@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "libredrun/core/log.h"
@@ -19,6 +20,7 @@
 #include "libredrun/core/util.h"
 #include "libredrun/os/security/seccomp.h"
 #include "libredrun/os/security/seccomp_internal.h"
+#include "oci_json.h"
 
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
 #define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
@@ -72,9 +74,8 @@ static void buf_opt_u64(struct rr_buf *b, bool present, uint64_t v)
  * then defaultAction, defaultErrnoRet, architectures and the rules. flags and
  * the listener only matter at load time and stay out, so they share entries.
  */
-static void canonical_key(const oci_seccomp *s, struct rr_buf *b)
+static void key_toolchain(struct rr_buf *b)
 {
-  buf_str(b, "redrun-seccomp");
   buf_u64(b, RR_SECCOMP_COMPILER_VERSION);
   buf_str(b, PACKAGE_VERSION "-" RR_GIT_COMMIT);
   /* The libseccomp built against; the shared library a dynamic redrun uses
@@ -93,6 +94,12 @@ static void canonical_key(const oci_seccomp *s, struct rr_buf *b)
   } else {
     buf_u64(b, seccomp_arch_native());
   }
+}
+
+static void canonical_key(const oci_seccomp *s, struct rr_buf *b)
+{
+  buf_str(b, "redrun-seccomp");
+  key_toolchain(b);
   buf_str(b, s->default_action);
   buf_opt_u64(b, s->default_errno_ret_present, s->default_errno_ret);
   buf_u64(b, s->architectures_len);
@@ -292,15 +299,9 @@ static int check_actions(const oci_seccomp *s, struct rr_error **err)
   return 0;
 }
 
-int rr_seccomp_prepare(const oci_seccomp *s, const char *state_root, struct rr_seccomp **out,
-                       struct rr_error **err)
+/* The load-time settings of a validated section: flags and listener. */
+static struct rr_seccomp *seccomp_new(const oci_seccomp *s)
 {
-  *out = NULL;
-  if (s == NULL)
-    return 0;
-  if (rr_seccomp_validate(s, err) < 0 || check_actions(s, err) < 0)
-    return -1;
-
   struct rr_seccomp *sc = rr_xcalloc(1, sizeof(*sc));
   for (size_t i = 0; i < s->flags_len; i++)
     sc->flags |= rr_scmp_flag_by_name(s->flags[i]);
@@ -317,26 +318,145 @@ int rr_seccomp_prepare(const oci_seccomp *s, const char *state_root, struct rr_s
     sc->listener_path = rr_xstrdup(s->listener_path);
     sc->listener_metadata = s->listener_metadata ? rr_xstrdup(s->listener_metadata) : NULL;
   }
+  return sc;
+}
 
-  /* podman's profile: ≈ 9 KB of key; one allocation */
-  struct rr_buf key = {.cap = 16384};
-  key.data = rr_xmalloc(key.cap);
-  canonical_key(s, &key);
+/* What a raw-keyed hit restores besides the program (seccomp_new's result). */
+static void meta_encode(const struct rr_seccomp *sc, struct rr_buf *b)
+{
+  buf_u64(b, sc->flags);
+  buf_u64(b, sc->notify);
+  buf_str(b, sc->listener_path);
+  buf_str(b, sc->listener_metadata);
+}
+
+static bool meta_u64(const struct rr_buf *m, size_t *at, uint64_t *v)
+{
+  if (m->len - *at < sizeof(*v))
+    return false;
+  memcpy(v, m->data + *at, sizeof(*v));
+  *at += sizeof(*v);
+  return true;
+}
+
+static bool meta_str(const struct rr_buf *m, size_t *at, char **out)
+{
+  uint64_t n;
+  if (!meta_u64(m, at, &n))
+    return false;
+  if (n == UINT64_MAX)
+    return true;
+  if (n > m->len - *at)
+    return false;
+  *out = rr_xmalloc(n + 1);
+  memcpy(*out, m->data + *at, n);
+  (*out)[n] = '\0';
+  *at += n;
+  return strlen(*out) == n;
+}
+
+static bool meta_decode(struct rr_seccomp *sc, const struct rr_buf *m)
+{
+  size_t at = 0;
+  uint64_t flags, notify;
+  if (!meta_u64(m, &at, &flags) || flags > UINT32_MAX || !meta_u64(m, &at, &notify) || notify > 1)
+    return false;
+  sc->flags = (unsigned int)flags;
+  sc->notify = notify != 0;
+  return meta_str(m, &at, &sc->listener_path) && meta_str(m, &at, &sc->listener_metadata) &&
+         at == m->len && sc->notify == (sc->listener_path != NULL);
+}
+
+/* A validated section under `key`: the cached program, or compiled and
+ * stored (lookup false: the caller has just missed). */
+static int prepare_keyed(const oci_seccomp *s, const struct rr_buf *key, const char *state_root,
+                         bool lookup, struct rr_seccomp **out, struct rr_error **err)
+{
+  struct rr_seccomp *sc = seccomp_new(s);
   _cleanup_free_ char *dir = rr_seccomp_cache_dir(state_root);
-  if (rr_seccomp_cache_load(dir, &key, &sc->insns, &sc->n_insns)) {
+  if (lookup && rr_seccomp_cache_load(dir, key, &sc->insns, &sc->n_insns, NULL)) {
     sc->cache_hit = true;
   } else if (rr_seccomp_compile_bounded(s, RR_SECCOMP_RANGES, &sc->insns, &sc->n_insns, err) < 0) {
-    free(key.data);
     rr_seccomp_free(sc);
     return -1;
   } else {
-    rr_seccomp_cache_store(dir, &key, sc->insns, sc->n_insns);
+    struct rr_buf meta = {0};
+    meta_encode(sc, &meta);
+    rr_seccomp_cache_store(dir, key, sc->insns, sc->n_insns, &meta);
+    free(meta.data);
   }
-  free(key.data);
   rr_debug("seccomp: %zu BPF instructions (%s)", sc->n_insns,
            sc->cache_hit ? "cached" : "compiled");
   *out = sc;
   return 0;
+}
+
+int rr_seccomp_prepare(const oci_seccomp *s, const char *state_root, struct rr_seccomp **out,
+                       struct rr_error **err)
+{
+  *out = NULL;
+  if (s == NULL)
+    return 0;
+  if (rr_seccomp_validate(s, err) < 0 || check_actions(s, err) < 0)
+    return -1;
+  /* podman's profile: ≈ 9 KB of key; one allocation */
+  struct rr_buf key = {.cap = 16384};
+  key.data = rr_xmalloc(key.cap);
+  canonical_key(s, &key);
+  int r = prepare_keyed(s, &key, state_root, true, out, err);
+  free(key.data);
+  return r;
+}
+
+/*
+ * The key of a raw section: the toolchain, the kernel (the actions it
+ * supports were checked when the entry was made) and the section's bytes,
+ * which decide the parsed section, so a hit needs neither the parse nor the
+ * validation that this binary did when it stored the entry.
+ */
+static void raw_key(const char *raw, size_t len, struct rr_buf *b)
+{
+  buf_str(b, "redrun-seccomp-raw");
+  key_toolchain(b);
+  struct utsname u;
+  if (uname(&u) == 0) {
+    buf_str(b, u.release);
+    buf_str(b, u.version);
+  }
+  buf_u64(b, len);
+  buf_add(b, raw, len);
+}
+
+int rr_seccomp_prepare_raw(const char *raw, size_t len, const char *source, const char *state_root,
+                           struct rr_seccomp **out, struct rr_error **err)
+{
+  *out = NULL;
+  struct rr_buf key = {.cap = len + 512};
+  key.data = rr_xmalloc(key.cap);
+  raw_key(raw, len, &key);
+  _cleanup_free_ char *dir = rr_seccomp_cache_dir(state_root);
+  struct rr_seccomp *sc = rr_xcalloc(1, sizeof(*sc));
+  struct rr_buf meta = {0};
+  bool hit =
+      rr_seccomp_cache_load(dir, &key, &sc->insns, &sc->n_insns, &meta) && meta_decode(sc, &meta);
+  free(meta.data);
+  if (hit) {
+    sc->cache_hit = true;
+    rr_debug("seccomp: %zu BPF instructions (cached)", sc->n_insns);
+    free(key.data);
+    *out = sc;
+    return 0;
+  }
+  rr_seccomp_free(sc);
+  static const char *const base[] = {"linux", "seccomp", NULL};
+  struct oci_parse_opts po = {.base_path = base};
+  oci_seccomp *s = oci_seccomp_parse_data_opts(raw, len, source, &po, err);
+  int r = -1;
+  if (s != NULL && rr_seccomp_validate(s, err) == 0 && check_actions(s, err) == 0)
+    r = prepare_keyed(s, &key, state_root, false, out, err);
+  oci_seccomp_free(s);
+  free(key.data);
+  return r;
 }
 
 bool rr_seccomp_wants_listener(const struct rr_seccomp *sc)

@@ -33,6 +33,14 @@ struct rr_seccomp;
 
 int rr_seccomp_prepare(const oci_seccomp *s, const char *state_root, struct rr_seccomp **out,
                        struct rr_error **err) RR_WUR;
+/*
+ * rr_seccomp_prepare() of a section given as the bytes of its JSON object in
+ * `source` (config.json, parsed with linux.seccomp left raw): the cache is
+ * keyed by those bytes, so a hit parses and validates nothing; a miss parses
+ * and validates them (errors name .linux.seccomp...) and compiles.
+ */
+int rr_seccomp_prepare_raw(const char *raw, size_t len, const char *source, const char *state_root,
+                           struct rr_seccomp **out, struct rr_error **err) RR_WUR;
 bool rr_seccomp_wants_listener(const struct rr_seccomp *sc);
 int rr_seccomp_install(const struct rr_seccomp *sc, int listener_sock, const char *state_json,
                        struct rr_error **err) RR_WUR;

@@ -26,18 +26,18 @@
 #include "libredrun/os/security/seccomp_internal.h"
 
 /*
- * File layout: a header, the key, the library identity, the instructions
- * (native endianness: the cache never leaves the machine). The sum covers
- * key, library identity and instructions: the
+ * File layout: a header, the key, the library identity, the instructions, the
+ * maker's meta bytes (native endianness: the cache never leaves the machine).
+ * The sum covers all but the header: the
  * directory is private to its user, so this is no defence against its owner;
  * it turns a corrupted file (a disk error, a bad copy) into a miss instead of
  * a different filter that the kernel would accept.
  */
-static const char cache_magic[8] = "RRSCMP03";
+static const char cache_magic[8] = "RRSCMP04";
 
 struct cache_header {
   char magic[8];
-  uint64_t keylen, liblen, count, sum;
+  uint64_t keylen, liblen, count, metalen, sum;
 };
 
 /*
@@ -130,11 +130,17 @@ static uint64_t hash64(const void *p, size_t n, uint64_t h)
 }
 
 static uint64_t entry_sum(const struct rr_buf *key, const void *lib, size_t liblen,
-                          const struct sock_filter *insns, size_t n)
+                          const struct sock_filter *insns, size_t n, const void *meta,
+                          size_t metalen)
 {
   uint64_t h = hash64(key->data, key->len, 0x5eccc0de);
-  return hash64(insns, n * sizeof(*insns), hash64(lib, liblen, h));
+  h = hash64(insns, n * sizeof(*insns), hash64(lib, liblen, h));
+  return hash64(meta, metalen, h);
 }
+
+/* Entries carry at most this much meta (a raw section's listener path and
+ * metadata): anything larger is a corrupted header. */
+#define META_MAX (64 * 1024)
 
 char *rr_seccomp_cache_dir(const char *state_root)
 {
@@ -213,7 +219,7 @@ static void mark_used(int fd)
 }
 
 bool rr_seccomp_cache_load(const char *dir, const struct rr_buf *key, struct sock_filter **insns,
-                           size_t *n)
+                           size_t *n, struct rr_buf *meta)
 {
   _cleanup_close_ int dfd = open_dir(dir, false);
   if (dfd < 0)
@@ -228,7 +234,7 @@ bool rr_seccomp_cache_load(const char *dir, const struct rr_buf *key, struct soc
   if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
       (st.st_mode & 022) != 0 || (uint64_t)st.st_size < sizeof(h) + key->len + sizeof(**insns) ||
       (uint64_t)st.st_size >
-          sizeof(h) + key->len + sizeof(struct lib_id) + BPF_MAXINSNS * sizeof(**insns))
+          sizeof(h) + key->len + sizeof(struct lib_id) + BPF_MAXINSNS * sizeof(**insns) + META_MAX)
     return false;
   /* one read for the whole entry */
   size_t size = (size_t)st.st_size;
@@ -238,14 +244,16 @@ bool rr_seccomp_cache_load(const char *dir, const struct rr_buf *key, struct soc
   memcpy(&h, buf, sizeof(h));
   if (memcmp(h.magic, cache_magic, sizeof(cache_magic)) != 0 || h.keylen != key->len ||
       h.liblen > sizeof(struct lib_id) || h.count == 0 || h.count > BPF_MAXINSNS ||
-      sizeof(h) + key->len + h.liblen + h.count * sizeof(**insns) != size ||
+      h.metalen > META_MAX ||
+      sizeof(h) + key->len + h.liblen + h.count * sizeof(**insns) + h.metalen != size ||
       memcmp(buf + sizeof(h), key->data, key->len) != 0)
     return false;
   const unsigned char *lib = buf + sizeof(h) + key->len;
   size_t count = h.count;
   _cleanup_free_ struct sock_filter *prog = rr_xmalloc(count * sizeof(*prog));
   memcpy(prog, lib + h.liblen, count * sizeof(*prog));
-  if (h.sum != entry_sum(key, lib, h.liblen, prog, count)) {
+  const unsigned char *stored_meta = lib + h.liblen + count * sizeof(*prog);
+  if (h.sum != entry_sum(key, lib, h.liblen, prog, count, stored_meta, h.metalen)) {
     rr_debug("seccomp cache: `%s` is corrupted, recompiling", name);
     return false;
   }
@@ -254,6 +262,11 @@ bool rr_seccomp_cache_load(const char *dir, const struct rr_buf *key, struct soc
     return false;
   }
   mark_used(fd);
+  if (meta != NULL) {
+    meta->data = rr_xmalloc(h.metalen + 1);
+    memcpy(meta->data, stored_meta, h.metalen);
+    meta->len = meta->cap = h.metalen;
+  }
   *insns = steal_ptr(prog);
   *n = count;
   return true;
@@ -326,8 +339,12 @@ static void evict(int dfd)
 }
 
 void rr_seccomp_cache_store(const char *dir, const struct rr_buf *key,
-                            const struct sock_filter *insns, size_t n)
+                            const struct sock_filter *insns, size_t n, const struct rr_buf *meta)
 {
+  const void *mdata = meta != NULL && meta->data != NULL ? (const void *)meta->data : "";
+  size_t mlen = meta != NULL ? meta->len : 0;
+  if (mlen > META_MAX)
+    return;
   _cleanup_close_ int dfd = open_dir(dir, true);
   if (dfd < 0)
     return;
@@ -350,10 +367,12 @@ void rr_seccomp_cache_store(const char *dir, const struct rr_buf *key,
   struct cache_header h = {.keylen = key->len,
                            .liblen = liblen,
                            .count = n,
-                           .sum = entry_sum(key, &lib, liblen, insns, n)};
+                           .metalen = mlen,
+                           .sum = entry_sum(key, &lib, liblen, insns, n, mdata, mlen)};
   memcpy(h.magic, cache_magic, sizeof(h.magic));
   bool ok = write_all(fd, &h, sizeof(h)) && write_all(fd, key->data, key->len) &&
-            write_all(fd, &lib, liblen) && write_all(fd, insns, n * sizeof(*insns));
+            write_all(fd, &lib, liblen) && write_all(fd, insns, n * sizeof(*insns)) &&
+            (mlen == 0 || write_all(fd, mdata, mlen));
   /* Written under a private name and renamed: readers see a whole file or none. */
   if (!ok || renameat(dfd, tmp, dfd, name) < 0) {
     rr_debug("seccomp cache: cannot store `%s`: %s", name, strerror(errno));

@@ -78,10 +78,12 @@ int rr_seccomp_bpf_compact(const struct sock_filter *p, size_t n, struct sock_fi
 #define RR_SECCOMP_CACHE_NAME ".seccomp-cache"
 #define RR_SECCOMP_CACHE_MAX 64
 char *rr_seccomp_cache_dir(const char *state_root);
+/* An entry also carries `meta`, bytes its maker needs back at a hit (the
+ * load settings of a raw-keyed section; NULL: none kept or wanted). */
 bool rr_seccomp_cache_load(const char *dir, const struct rr_buf *key, struct sock_filter **insns,
-                           size_t *n);
+                           size_t *n, struct rr_buf *meta);
 void rr_seccomp_cache_store(const char *dir, const struct rr_buf *key,
-                            const struct sock_filter *insns, size_t n);
+                            const struct sock_filter *insns, size_t n, const struct rr_buf *meta);
 
 /* Send the notify fd with the container process state to the listener
  * (runtime-spec "Container process state"). */
