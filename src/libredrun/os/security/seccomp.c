@@ -32,8 +32,9 @@
 /* Bump when the way a section is compiled changes: old cache entries then miss.
  * 2: libseccomp's binary tree instead of its linear list; 3: the tree's
  * syscall-number dispatch compacted to ranges (RR_SECCOMP_RANGES); 4: the
- * key names the executable, the entry the shared libseccomp. */
-#define RR_SECCOMP_COMPILER_VERSION 4
+ * key names the executable, the entry the shared libseccomp; 5: identical
+ * returns are one exit of a dispatch region, dead returns dropped. */
+#define RR_SECCOMP_COMPILER_VERSION 5
 
 static void buf_add(struct rr_buf *b, const void *p, size_t n)
 {

@@ -22,7 +22,8 @@
  * A "region" is the set of compare-with-constant jumps (jeq/jgt/jge #k, ja)
  * reachable from the instruction after a load, entered only through its first
  * instruction. It computes a function of the accumulator to its exits (the
- * first other instructions reached). Splitting the 32-bit range at every
+ * first other instructions reached; identical `ret` instructions are one exit,
+ * since libseccomp repeats them per branch). Splitting the 32-bit range at every
  * constant gives that function exactly as sorted intervals; adjacent
  * intervals with the same exit merge, and a balanced tree of jge over the
  * interval starts replaces the region (its leaves jump to one ja per distinct
@@ -30,7 +31,8 @@
  * the scratch memory are untouched, every exit is the same instruction as before, so the program's
  * verdict is the same for every input. The new code is checked at both ends of every interval
  * before it is used, and any surprise (a region entered elsewhere, an offset that no longer fits,
- * no gain) keeps libseccomp's program.
+ * no gain) keeps libseccomp's program. The `ret` instructions no path reaches any more are
+ * dropped: the kernel converts and JIT-compiles dead code too.
  */
 
 #define MAX_STEPS (1u << 20)
@@ -42,6 +44,7 @@ struct interval {
 
 struct region {
   uint32_t entry;
+  const uint32_t *exit_of; /* an exit's canonical instruction */
   struct interval *iv;
   size_t n_iv;
   struct sock_filter *code; /* exits as old indexes in k, fixed at layout */
@@ -114,7 +117,7 @@ static bool analyse(const struct sock_filter *p, const uint8_t *in_region, struc
       return false;
     struct walk w = stack[--sp];
     if (!in_region[w.node]) {
-      add_interval(r, &cap, w.lo, w.hi, w.node);
+      add_interval(r, &cap, w.lo, w.hi, r->exit_of[w.node]);
       continue;
     }
     const struct sock_filter *x = &p[w.node];
@@ -312,6 +315,65 @@ static void region_free(struct region *r)
   free(r->is_exit);
 }
 
+/*
+ * exit_of[i] for the instructions after entry e: the first identical `ret`
+ * after e (the same verdict, and still a forward jump from the region's code,
+ * which takes e's place), else i itself.
+ */
+static void canonical_exits(const struct sock_filter *p, size_t n, size_t e, uint32_t *exit_of)
+{
+  uint32_t firsts[64];
+  size_t n_firsts = 0;
+  for (size_t i = e + 1; i < n; i++) {
+    exit_of[i] = (uint32_t)i;
+    if (BPF_CLASS(p[i].code) != BPF_RET)
+      continue;
+    size_t j = 0;
+    while (j < n_firsts && (p[firsts[j]].code != p[i].code || p[firsts[j]].k != p[i].k))
+      j++;
+    if (j < n_firsts)
+      exit_of[i] = firsts[j];
+    else if (n_firsts < RR_ARRAY_SIZE(firsts))
+      firsts[n_firsts++] = (uint32_t)i;
+  }
+}
+
+/* Remove the instructions no path from the first reaches (jumps only go
+ * forward, so one pass finds them); offsets only shrink, so they still fit. */
+static size_t drop_unreachable(struct sock_filter *q, size_t len)
+{
+  _cleanup_free_ uint32_t *newidx = rr_xmalloc(len * sizeof(*newidx));
+  _cleanup_free_ uint8_t *live = rr_xcalloc(len, 1);
+  live[0] = 1;
+  size_t kept = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (!live[i])
+      continue;
+    newidx[i] = (uint32_t)kept++;
+    size_t s[2];
+    int ns;
+    successors(q, len, i, s, &ns);
+    for (int j = 0; j < ns; j++)
+      live[s[j]] = 1;
+  }
+  for (size_t i = 0; i < len; i++) {
+    if (!live[i])
+      continue;
+    struct sock_filter x = q[i];
+    size_t at = newidx[i];
+    if (BPF_CLASS(x.code) == BPF_JMP) {
+      if (BPF_OP(x.code) == BPF_JA) {
+        x.k = newidx[i + 1 + x.k] - (uint32_t)at - 1;
+      } else {
+        x.jt = (uint8_t)(newidx[i + 1 + x.jt] - at - 1);
+        x.jf = (uint8_t)(newidx[i + 1 + x.jf] - at - 1);
+      }
+    }
+    q[at] = x;
+  }
+  return kept;
+}
+
 int rr_seccomp_bpf_compact(const struct sock_filter *p, size_t n, struct sock_filter **out,
                            size_t *n_out)
 {
@@ -334,6 +396,7 @@ int rr_seccomp_bpf_compact(const struct sock_filter *p, size_t n, struct sock_fi
   struct region *regions = NULL;
   size_t n_regions = 0;
   _cleanup_free_ uint32_t *members = rr_xmalloc(n * sizeof(*members));
+  _cleanup_free_ uint32_t *exit_of = rr_xmalloc(n * sizeof(*exit_of));
   _cleanup_free_ uint32_t *newpos = NULL;
   _cleanup_free_ struct sock_filter *q = NULL;
   int rc = -1;
@@ -368,7 +431,8 @@ int rr_seccomp_bpf_compact(const struct sock_filter *p, size_t n, struct sock_fi
     size_t preds = 0;
     for (size_t j = 1; j < nm; j++)
       preds += npred[members[j]];
-    struct region r = {.entry = (uint32_t)e};
+    canonical_exits(p, n, e, exit_of);
+    struct region r = {.entry = (uint32_t)e, .exit_of = exit_of};
     bool ok = inner == preds && nm > 8 && analyse(p, in_region, &r);
     if (ok) {
       _cleanup_free_ uint32_t *pool = rr_xmalloc(r.n_iv * sizeof(*pool));
@@ -439,6 +503,9 @@ int rr_seccomp_bpf_compact(const struct sock_filter *p, size_t n, struct sock_fi
       q[at].jf = (uint8_t)(f - at - 1);
     }
   }
+  if (!is_jump_or_ret(&q[len - 1]))
+    goto out;
+  len = drop_unreachable(q, len);
   if (!is_jump_or_ret(&q[len - 1]) || len >= n)
     goto out;
   rr_debug("seccomp: %zu BPF instructions compacted to %zu (%zu dispatch regions)", n, len,
