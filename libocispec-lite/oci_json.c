@@ -70,6 +70,13 @@ struct builder {
   size_t depth;
   char *key;
   const char *error; /* set by a callback that stops the parse */
+  /* The raw path: how many of its names lead to stack[i] (on_path[i] ==
+   * i: all so far), and, inside a raw object, how many containers are open
+   * within it (yajl still checks their syntax; nothing is built). */
+  const char *const *raw_path;
+  size_t raw_len;
+  size_t *on_path;
+  size_t raw_open;
 };
 
 void oci_json_free(struct oci_json *j)
@@ -108,8 +115,39 @@ static void *grow(struct oci_json_arena **a, void *old, size_t n, size_t cap, si
   return p;
 }
 
+/* Inside a raw object: only the depth is kept, and the nesting limit. */
+static int skip_open(struct builder *b)
+{
+  /* raw_open counts the raw object itself, already on the stack */
+  if (b->depth + b->raw_open - 1 == OCI_JSON_MAX_DEPTH) {
+    b->error = "nesting is too deep";
+    return 0;
+  }
+  b->raw_open++;
+  return 1;
+}
+
+/* Whether a container added at the current depth under `key` (NULL: an
+ * array element or the root) is on the raw path, and whether it ends it. */
+static bool raw_step(const struct builder *b, const char *key, size_t *matched)
+{
+  size_t d = b->depth;
+  *matched = 0;
+  if (d == 0 || key == NULL || b->on_path[d - 1] != d - 1 || d - 1 >= b->raw_len ||
+      strcmp(key, b->raw_path[d - 1]) != 0)
+    return false;
+  *matched = d;
+  return d == b->raw_len;
+}
+
 static int add(struct builder *b, enum oci_json_kind kind, const char *text, size_t len)
 {
+  if (b->raw_open > 0) {
+    if (kind == OCI_JSON_ARRAY || kind == OCI_JSON_OBJECT)
+      return skip_open(b);
+    return 1;
+  }
+  const char *key = b->key; /* the member's name, before the parent takes it */
   struct oci_json *j = arena_alloc(&b->arena, sizeof(*j));
   *j = (struct oci_json){.kind = kind};
   if (text != NULL) {
@@ -138,7 +176,17 @@ static int add(struct builder *b, enum oci_json_kind kind, const char *text, siz
       b->error = "nesting is too deep";
       return 0;
     }
+    size_t matched = 0;
+    bool raw = false;
+    if (b->raw_len > 0) {
+      raw = raw_step(b, key, &matched) && j->kind == OCI_JSON_OBJECT;
+      b->on_path[b->depth] = matched;
+    }
     b->stack[b->depth++] = j;
+    if (raw) {
+      j->raw = true;
+      b->raw_open = 1;
+    }
   }
   return 1;
 }
@@ -175,7 +223,8 @@ static int on_map_key(void *ctx, const unsigned char *s, size_t len)
     b->error = "object key contains a NUL character";
     return 0;
   }
-  b->key = arena_strndup(&b->arena, (const char *)s, len);
+  if (b->raw_open == 0)
+    b->key = arena_strndup(&b->arena, (const char *)s, len);
   return 1;
 }
 
@@ -231,9 +280,20 @@ static void fold_duplicates(struct oci_json *o)
   o->len = n;
 }
 
+/* Closing a container inside a raw object: true when handled here (the
+ * raw object itself closes as usual, its end located). */
+static bool skip_close(struct builder *b)
+{
+  if (b->raw_open == 0)
+    return false;
+  return --b->raw_open > 0;
+}
+
 static int on_end_map(void *ctx)
 {
   struct builder *b = ctx;
+  if (skip_close(b))
+    return 1;
   struct oci_json *o = b->stack[--b->depth];
   o->src_end = yajl_get_bytes_consumed(b->h);
   fold_duplicates(o);
@@ -248,6 +308,8 @@ static int on_start_array(void *ctx)
 static int on_end_array(void *ctx)
 {
   struct builder *b = ctx;
+  if (skip_close(b))
+    return 1;
   b->stack[--b->depth]->src_end = yajl_get_bytes_consumed(b->h);
   return 1;
 }
@@ -299,7 +361,18 @@ static int yajl_error(struct rr_error **err, yajl_handle h, const char *source, 
 struct oci_json *oci_json_parse(const char *data, size_t len, const char *source,
                                 struct rr_error **err)
 {
-  struct builder b = {0};
+  return oci_json_parse_raw(data, len, source, NULL, err);
+}
+
+struct oci_json *oci_json_parse_raw(const char *data, size_t len, const char *source,
+                                    const char *const *raw_path, struct rr_error **err)
+{
+  struct builder b = {.raw_path = raw_path};
+  while (raw_path != NULL && raw_path[b.raw_len] != NULL)
+    b.raw_len++;
+  _cleanup_free_ size_t *on_path =
+      b.raw_len > 0 ? rr_xcalloc(OCI_JSON_MAX_DEPTH, sizeof(*on_path)) : NULL;
+  b.on_path = on_path;
   b.stack = rr_xcalloc(OCI_JSON_MAX_DEPTH, sizeof(*b.stack));
   yajl_handle h = yajl_alloc(&callbacks, NULL, &b);
   b.h = h;

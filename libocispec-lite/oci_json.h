@@ -33,20 +33,23 @@ struct oci_json {
   size_t len;
   size_t cap;
   size_t src_start, src_end;    /* objects and arrays: their bytes in the parsed text */
+  bool raw;                     /* the object at the parse's raw path: bytes only, no members */
   struct oci_json_arena *arena; /* the root's: the memory of the whole tree */
 };
 
 /*
  * Options of oci_<root>_parse_data_opts:
- * - raw_type/raw_key: the object member raw_key of objects of type raw_type
- *   ("linux", "seccomp") is left out of the typed result; when it is an
- *   object, its bytes in the text are [raw_start, raw_end) (raw_end 0:
- *   absent or null). A caller that only needs it sometimes parses it later.
+ * - raw_path: NULL-terminated member names from the root ({"linux",
+ *   "seccomp"}): an object there is checked as JSON but neither built as a
+ *   tree nor converted; its bytes in the text are [raw_start, raw_end)
+ *   (raw_end 0: absent or null). A caller that only needs it sometimes
+ *   parses it later. Any other value there is converted, and refused, as
+ *   usual.
  * - base_path: NULL-terminated member names that prefix the paths in error
  *   messages, for a document that is a part of a larger one.
  */
 struct oci_parse_opts {
-  const char *raw_type, *raw_key;
+  const char *const *raw_path;
   size_t raw_start, raw_end;
   const char *const *base_path;
 };
@@ -56,6 +59,10 @@ struct oci_parse_opts {
  * name to the caller's context: "line 3, column 7: invalid JSON: <reason>". */
 struct oci_json *oci_json_parse(const char *data, size_t len, const char *source,
                                 struct rr_error **err) RR_WUR;
+/* The same, with an object at raw_path (as in struct oci_parse_opts; NULL:
+ * none) left as a node marked raw, with its bytes' place and no members. */
+struct oci_json *oci_json_parse_raw(const char *data, size_t len, const char *source,
+                                    const char *const *raw_path, struct rr_error **err) RR_WUR;
 /* Frees a whole tree: j is a root returned by oci_json_parse. Strings kept
  * beyond the tree must be copied. */
 void oci_json_free(struct oci_json *j);

@@ -322,6 +322,8 @@ static int parse_object(const struct ctx *c, const struct oci_rt_type *t, struct
 static int expect(const struct ctx *c, const struct path *p, struct oci_json *j,
                   enum oci_json_kind kind, const char *what, struct rr_error **err)
 {
+  if (j->raw) /* a raw path that is not a member of a typed object: a caller's mistake */
+    return fail(c, p, err, "internal error: the raw path names no typed member");
   if (j->kind == kind)
     return 0;
   return fail(c, p, err, "expected %s, got %s", what, oci_json_kind_name(j->kind));
@@ -476,15 +478,6 @@ static const struct oci_rt_field *find_field(const struct oci_rt_type *t, const 
   return NULL;
 }
 
-/* the member the caller leaves raw (struct oci_parse_opts); a value that is
- * not an object is parsed, and refused, as usual */
-static bool is_raw(const struct ctx *c, const struct oci_rt_type *t, const struct oci_rt_field *f,
-                   const struct oci_json *v)
-{
-  return c->opts != NULL && c->opts->raw_key != NULL && v->kind == OCI_JSON_OBJECT &&
-         strcmp(f->json, c->opts->raw_key) == 0 && strcmp(t->name, c->opts->raw_type) == 0;
-}
-
 static int parse_object(const struct ctx *c, const struct oci_rt_type *t, struct oci_json *j,
                         const struct path *p, void **out, struct rr_error **err)
 {
@@ -504,7 +497,8 @@ static int parse_object(const struct ctx *c, const struct oci_rt_type *t, struct
     /* null stands for "not set", as Go's encoding/json reads it */
     if (j->items[i]->kind == OCI_JSON_NULL)
       continue;
-    if (is_raw(c, t, f, j->items[i])) {
+    /* the object at the caller's raw path (struct oci_parse_opts) */
+    if (j->items[i]->raw) {
       c->opts->raw_start = j->items[i]->src_start;
       c->opts->raw_end = j->items[i]->src_end;
       continue;
@@ -538,7 +532,7 @@ void *oci_rt_parse_data_opts(const struct oci_rt_type *t, const char *json, size
   if (opts != NULL)
     opts->raw_start = opts->raw_end = 0;
   __attribute__((cleanup(oci_json_freep))) struct oci_json *j =
-      oci_json_parse(json, len, c.source, err);
+      oci_json_parse_raw(json, len, c.source, opts != NULL ? opts->raw_path : NULL, err);
   if (j == NULL)
     return NULL;
   void *v = NULL;

@@ -225,6 +225,84 @@ static void test_getters(void)
   oci_json_free(j);
 }
 
+/* Same result with and without a raw path: both parse or both fail with
+ * the same message. */
+static bool same_outcome(const char *doc, size_t len, const char *const *path)
+{
+  struct rr_error *e1 = NULL, *e2 = NULL;
+  struct oci_json *a = oci_json_parse(doc, len, "d", &e1);
+  struct oci_json *b = oci_json_parse_raw(doc, len, "d", path, &e2);
+  bool same =
+      (a == NULL) == (b == NULL) && (a != NULL || (e1 && e2 && strcmp(e1->msg, e2->msg) == 0));
+  oci_json_free(a);
+  oci_json_free(b);
+  rr_error_free(e1);
+  rr_error_free(e2);
+  return same;
+}
+
+/* An object at the raw path is a node with its bytes' place and no
+ * members; the same name elsewhere, or a value that is not an object, is
+ * built as usual; errors inside it are those of the whole parse. */
+static void test_raw_path(void)
+{
+  static const char *const path[] = {"linux", "seccomp", NULL};
+  static const char doc[] = "{\"seccomp\":{\"a\":1},\"linux\":{\"x\":[{\"seccomp\":{}}],"
+                            "\"seccomp\": {\"d\":[1,{\"e\":[]}],\"s\":\"\\u00e9\"} ,\"y\":2}}";
+  struct oci_json *j = oci_json_parse_raw(doc, strlen(doc), "d", path, NULL);
+  const struct oci_json *top = rr_json_member(j, "seccomp"), *linux = rr_json_member(j, "linux");
+  const struct oci_json *raw = rr_json_member(linux, "seccomp");
+  const struct oci_json *nested =
+      linux && rr_json_member(linux, "x")
+          ? rr_json_member(rr_json_member(linux, "x")->items[0], "seccomp")
+          : NULL;
+  TAP_OK(raw != NULL && raw->raw && raw->len == 0 && raw->kind == OCI_JSON_OBJECT,
+         "the object at linux.seccomp is raw, without members");
+  _cleanup_free_ char *bytes =
+      raw ? strndup(doc + raw->src_start, raw->src_end - raw->src_start) : NULL;
+  TAP_STR_EQ(bytes, "{\"d\":[1,{\"e\":[]}],\"s\":\"\\u00e9\"}", "its bytes are located");
+  TAP_OK(top != NULL && !top->raw && top->len == 1 && nested != NULL && !nested->raw,
+         "the same name elsewhere is built as usual");
+  int64_t y = 0;
+  TAP_OK(rr_json_get_int(linux, "y", &y, NULL) == 1 && y == 2, "members after it are built");
+  oci_json_free(j);
+
+  static const char num[] = "{\"linux\":{\"seccomp\":[1]}}";
+  j = oci_json_parse_raw(num, strlen(num), "d", path, NULL);
+  raw = rr_json_member(rr_json_member(j, "linux"), "seccomp");
+  TAP_OK(raw != NULL && !raw->raw && raw->len == 1, "an array there is built as usual");
+  oci_json_free(j);
+
+  static const char *const bad[] = {
+      "{\"linux\":{\"seccomp\":{\"a\":tru}}}",
+      "{\"linux\":{\"seccomp\":{\"a\\u0000\":1}}}",
+      "{\"linux\":{\"seccomp\":{\"a\":\"\xff\"}}}",
+      "{\"linux\":{\"seccomp\":{\"a\":[1,]}}}",
+      "{\"linux\":{\"seccomp\":{}},\"linux\":{\"seccomp\":{\"a\":1}}}",
+  };
+  bool all = true;
+  for (size_t i = 0; i < RR_ARRAY_SIZE(bad); i++)
+    all &= same_outcome(bad[i], strlen(bad[i]), path);
+  TAP_OK(all, "syntax errors, NUL keys and bad UTF-8 inside it: the messages of a plain parse");
+
+  /* the nesting limit counts the levels inside it: 3 + depth levels */
+  bool limits = true, refused = false;
+  for (int depth = 250; depth <= 256; depth++) {
+    _cleanup_free_ char *deep = rr_xmalloc(64 + 2 * (size_t)depth);
+    int n = sprintf(deep, "{\"linux\":{\"seccomp\":{\"a\":");
+    for (int k = 0; k < depth; k++)
+      deep[n++] = '[';
+    for (int k = 0; k < depth; k++)
+      deep[n++] = ']';
+    n += sprintf(deep + n, "}}}");
+    limits &= same_outcome(deep, (size_t)n, path);
+    struct oci_json *t = oci_json_parse_raw(deep, (size_t)n, "d", path, NULL);
+    refused |= t == NULL;
+    oci_json_free(t);
+  }
+  TAP_OK(limits && refused, "the nesting limit is the same inside it");
+}
+
 static void test_parse_errors(void)
 {
   struct rr_error *err = NULL;
@@ -246,5 +324,6 @@ int main(void)
   test_tree_large();
   test_getters();
   test_parse_errors();
+  test_raw_path();
   return tap_done();
 }

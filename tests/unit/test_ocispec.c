@@ -264,7 +264,8 @@ static void test_raw_member(void)
       "{\"ociVersion\":\"1.0\",\"linux\":{\"seccomp\":{\"defaultAction\":\"A\"},"
       "\"sysctl\":{\"k\":\"v\"},\"seccomp\": {\"defaultAction\":\"B\",\"x\":[1,{}]} }}";
   struct rr_error *err = NULL;
-  struct oci_parse_opts po = {.raw_type = "linux", .raw_key = "seccomp"};
+  static const char *const raw_path[] = {"linux", "seccomp", NULL};
+  struct oci_parse_opts po = {.raw_path = raw_path};
   oci_config *c = oci_config_parse_data_opts(doc, strlen(doc), "config.json", &po, &err);
   TAP_OK(c != NULL && c->linux != NULL && c->linux->seccomp == NULL &&
              strcmp(oci_string_map_get(c->linux->sysctl, "k"), "v") == 0,

@@ -155,8 +155,10 @@ static int plan(struct create_run *c, struct rr_error **err)
   if (read_file(cfg_path, &c->cfg_data, &c->cfg_len, err) < 0)
     return -1;
   /* linux.seccomp stays raw: its cache is keyed by its bytes, so a cached
-   * profile (podman's: 80% of the config) is neither parsed nor validated */
-  struct oci_parse_opts po = {.raw_type = "linux", .raw_key = "seccomp"};
+   * profile (podman's: 80% of the config) is only checked as JSON, neither
+   * built as a tree nor converted nor validated */
+  static const char *const raw_path[] = {"linux", "seccomp", NULL};
+  struct oci_parse_opts po = {.raw_path = raw_path};
   c->cfg = oci_config_parse_data_opts(c->cfg_data, c->cfg_len, "config.json", &po, err);
   if (c->cfg == NULL || rr_spec_validate(c->cfg, err) < 0)
     return -1;
