@@ -46,6 +46,26 @@ userns_ready() {
 	done
 }
 
+@test "namespaces: a new network namespace (made by the runtime after the clone) is the container's before its sysfs, sysctl and process" {
+	# sysfs first and last: the child joins the namespace before either
+	args sh -c 'readlink /proc/self/ns/net; ls /sys/class/net; ls /sys2/class/net; cut -d: -f1 /proc/net/dev | tail -n +3; cat /proc/sys/net/ipv4/ip_forward'
+	local f=1
+	[ "$(cat /proc/sys/net/ipv4/ip_forward)" = 0 ] || f=0
+	jq_config "$B" '.linux.sysctl = {"net.ipv4.ip_forward": $f} |
+		.mounts = [{"destination":"/sys2","type":"sysfs","source":"sysfs","options":["ro"]}] + .mounts' --arg f "$f"
+	mkdir -p "$B/rootfs/sys2"
+	local before
+	before=$(cat /proc/sys/net/ipv4/ip_forward)
+	run rr run -b "$B" "$ID"
+	rmdir "$B/rootfs/sys2"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" != "$(readlink /proc/self/ns/net)" ]
+	[ "${lines[1]}" = lo ] && [ "${lines[2]}" = lo ] && [ "$(echo "${lines[3]}" | tr -d ' ')" = lo ]
+	[ "${lines[4]}" = "$f" ]
+	[ "${#lines[@]}" -eq 5 ]
+	[ "$(cat /proc/sys/net/ipv4/ip_forward)" = "$before" ]
+}
+
 @test "namespaces: joined by path (network, uts, ipc) share the holder's" {
 	unshare --net --uts --ipc sleep 100 &
 	HOLDER=$!

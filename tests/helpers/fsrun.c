@@ -82,7 +82,7 @@ static int run_child(oci_config *cfg, struct rr_fs_plan *plan, int flags)
   if (pid < 0)
     return 125;
   if (pid == 0) {
-    if (rr_fs_setup_root(plan, NULL, NULL, &err) < 0)
+    if (rr_fs_setup_root(plan, NULL, NULL, NULL, &err) < 0)
       _exit(fail(err));
     if (terminal && setup_console(&err) < 0)
       _exit(fail(err));

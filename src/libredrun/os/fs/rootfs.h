@@ -30,11 +30,14 @@ struct rr_fs_opts {
 
 /* Called in the child after the mounts and before pivot_root (createContainer hooks). */
 typedef int (*rr_fs_before_pivot_fn)(void *data, struct rr_error **err);
+/* Called in the child before a mount whose file system depends on the network
+ * namespace (sysfs, and any type not known not to): the child joins it. */
+typedef int (*rr_fs_before_net_fn)(void *data, struct rr_error **err);
 
 int rr_fs_plan_new(const oci_config *cfg, const char *bundle_dir, const struct rr_fs_opts *opts,
                    struct rr_fs_plan **out, struct rr_error **err) RR_WUR;
-int rr_fs_setup_root(const struct rr_fs_plan *plan, rr_fs_before_pivot_fn before_pivot, void *data,
-                     struct rr_error **err) RR_WUR;
+int rr_fs_setup_root(const struct rr_fs_plan *plan, rr_fs_before_pivot_fn before_pivot,
+                     rr_fs_before_net_fn before_net, void *data, struct rr_error **err) RR_WUR;
 /* After rr_fs_setup_root, with the pty slave open: bind it onto /dev/console. */
 int rr_fs_setup_console(int pty_slave_fd, struct rr_error **err) RR_WUR;
 void rr_fs_plan_free(struct rr_fs_plan *plan);

@@ -39,8 +39,25 @@ static int make_root_readonly(struct rr_error **err)
   return 0;
 }
 
-int rr_fs_setup_root(const struct rr_fs_plan *plan, rr_fs_before_pivot_fn before_pivot, void *data,
-                     struct rr_error **err)
+/* File systems that do not take the mounter's network namespace. */
+static bool netns_free(const struct rr_fs_mount *m)
+{
+  switch (m->kind) {
+  case RR_FSM_BIND:
+  case RR_FSM_PROC:
+  case RR_FSM_MQUEUE:
+  case RR_FSM_CGROUP:
+    return true;
+  case RR_FSM_FS:
+    return m->type != NULL && (strcmp(m->type, "tmpfs") == 0 || strcmp(m->type, "devpts") == 0);
+  case RR_FSM_SYSFS:
+    break;
+  }
+  return false;
+}
+
+int rr_fs_setup_root(const struct rr_fs_plan *plan, rr_fs_before_pivot_fn before_pivot,
+                     rr_fs_before_net_fn before_net, void *data, struct rr_error **err)
 {
   /* First, cut mount propagation (rprivate unless told otherwise): nothing
    * done below may show up on the host. A shared or unbindable root is set up
@@ -55,9 +72,12 @@ int rr_fs_setup_root(const struct rr_fs_plan *plan, rr_fs_before_pivot_fn before
   _cleanup_close_ int rootfd = -1;
   if (bind_root(plan, &rootfd, err) < 0)
     return -1;
-  for (size_t i = 0; i < plan->n_mounts; i++)
+  for (size_t i = 0; i < plan->n_mounts; i++) {
+    if (before_net && !netns_free(&plan->mounts[i]) && before_net(data, err) < 0)
+      return -1;
     if (rr_fs_do_mount(plan, &plan->mounts[i], &rootfd, err) < 0)
       return -1;
+  }
   if (rr_fs_create_devices(plan, rootfd, err) < 0)
     return -1;
   if (before_pivot && before_pivot(data, err) < 0)

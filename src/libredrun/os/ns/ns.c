@@ -135,6 +135,30 @@ int rr_ns_parent_join(const struct rr_ns_plan *p, struct rr_error **err)
   return 0;
 }
 
+int rr_ns_new_net(struct rr_error **err)
+{
+  _cleanup_close_ int ours = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+  if (ours < 0)
+    return rr_fail_errno(err, "open `/proc/self/ns/net`");
+  if (unshare(CLONE_NEWNET) < 0)
+    return rr_fail_errno(err, "create the network namespace");
+  int fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+  int saved = errno;
+  /* Failing this leaves the runtime in the new namespace: the create then
+   * fails, and its undo (signals, rmdir, unlink) does not depend on it. */
+  if (setns(ours, CLONE_NEWNET) < 0) {
+    rr_fail_errno(err, "return to the runtime's network namespace");
+    if (fd >= 0)
+      close(fd);
+    return -1;
+  }
+  if (fd < 0) {
+    errno = saved;
+    return rr_fail_errno(err, "open the new network namespace");
+  }
+  return fd;
+}
+
 static int write_proc_file(pid_t pid, const char *name, const char *data, struct rr_error **err)
 {
   char path[64];

@@ -36,6 +36,13 @@ void rr_ns_plan_free(struct rr_ns_plan *p);
 
 /* Parent, before clone: join the pid/time/net/ipc/uts/cgroup namespaces given by path. */
 int rr_ns_parent_join(const struct rr_ns_plan *p, struct rr_error **err) RR_WUR;
+/*
+ * Parent, after clone: a new network namespace as an fd, the caller staying
+ * in its own. Creating one takes ≈ 0.45 ms (most of a clone with the five
+ * namespaces); done here, it overlaps the child's first mounts, and the child
+ * joins it before anything that depends on it (sysfs, sysctl, hooks).
+ */
+int rr_ns_new_net(struct rr_error **err) RR_WUR;
 /* Parent, after clone: write the child's uid_map/gid_map (setgroups deny when unprivileged). */
 int rr_ns_write_idmaps(pid_t pid, const oci_config *cfg, struct rr_error **err) RR_WUR;
 /* Write `n` mappings to /proc/<pid>/<file> (uid_map or gid_map), one

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,7 @@ struct child_run {
   struct rr_child *c;
   char *state_json;
   bool released; /* past the exec fifo: the parent no longer listens */
+  bool netns_joined;
 };
 
 static void forward_log(enum rr_log_level level, const char *msg, void *data)
@@ -57,9 +59,39 @@ child_fail(struct child_run *r, struct rr_error *err, int code)
   _exit(code);
 }
 
+/* A late network namespace (rr_child.late_netns): the parent's first message
+ * brings it. Joined before anything that depends on it: sysfs, a seccomp
+ * listener, hooks, sysctl, the container process. */
+static int join_netns(void *data, struct rr_error **err)
+{
+  struct child_run *r = data;
+  if (!r->c->late_netns || r->netns_joined)
+    return 0;
+  struct rr_msg m;
+  if (rr_msg_recv(r->c->sync_fd, &m, err) < 0)
+    return -1;
+  int fd = m.fd;
+  bool ok = m.type == RR_MSG_NETNS && fd >= 0;
+  m.fd = -1;
+  rr_msg_clear(&m);
+  if (!ok) {
+    if (fd >= 0)
+      close(fd);
+    return rr_fail(err, RR_ERR_SYSTEM, 0, "no network namespace from the runtime");
+  }
+  int rc = setns(fd, CLONE_NEWNET);
+  close(fd);
+  if (rc < 0)
+    return rr_fail_errno(err, "join the new network namespace");
+  r->netns_joined = true;
+  return 0;
+}
+
 static int before_pivot(void *data, struct rr_error **err)
 {
   struct child_run *r = data;
+  if (join_netns(r, err) < 0)
+    return -1;
   const oci_hooks *h = r->c->cfg->hooks;
   if (rr_hooks_count(h, RR_HOOK_PRESTART) + rr_hooks_count(h, RR_HOOK_CREATE_RUNTIME) > 0) {
     /* these run in the runtime's namespaces: ask the parent */
@@ -238,12 +270,15 @@ void rr_child_main(struct rr_child *c)
   }
   int listener = -1;
   if (c->seccomp != NULL && rr_seccomp_wants_listener(c->seccomp)) {
+    /* an abstract socket name belongs to the network namespace */
+    if (join_netns(&r, &err) < 0)
+      child_fail(&r, err, 1);
     listener = rr_seccomp_listener_connect(c->seccomp, &err);
     if (listener < 0)
       child_fail(&r, err, 1);
   }
   if (c->fs != NULL) {
-    if (rr_fs_setup_root(c->fs, before_pivot, &r, &err) < 0)
+    if (rr_fs_setup_root(c->fs, before_pivot, join_netns, &r, &err) < 0)
       child_fail(&r, err, 1);
   } else if (c->ns != NULL) {
     if (before_pivot(&r, &err) < 0)
@@ -254,6 +289,8 @@ void rr_child_main(struct rr_child *c)
     }
   }
 
+  if (join_netns(&r, &err) < 0)
+    child_fail(&r, err, 1);
   int keep[4] = {c->sync_fd, c->fifo_fd, listener, rr_log_fd()};
   close_fds_except(3 + c->keep_fds, keep, 4);
   /* red-pak Lock exports: opened in the root, once no host fd is left */

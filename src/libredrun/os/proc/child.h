@@ -32,6 +32,7 @@ struct rr_child {
   bool wait_go;        /* wait for RR_MSG_GO (maps written, cgroup entered) */
   const int *join_fds; /* exec: namespace fds per rr_ns_table index (-1: keep ours), else NULL */
   bool undumpable;     /* cloned non-dumpable (rr_clone_req.undumpable) */
+  bool late_netns;     /* cloned without CLONE_NEWNET: RR_MSG_NETNS brings it (rr_ns_new_net) */
 };
 
 /* The child's entry point after clone. Never returns. */

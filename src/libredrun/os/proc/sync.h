@@ -21,6 +21,7 @@ enum rr_msg_type {
   RR_MSG_HOOKS_DONE, /* parent -> child: they succeeded */
   RR_MSG_TERMINAL,   /* child -> parent: the pty master as SCM_RIGHTS, payload: pts name */
   RR_MSG_READY,      /* child -> parent: set up, about to block on the exec fifo */
+  RR_MSG_NETNS,      /* parent -> child: its new network namespace as SCM_RIGHTS */
 };
 
 #define RR_MSG_MAX 65536
