@@ -52,5 +52,22 @@ int main(void)
   close(sv[1]);
   close(p[0]);
   close(p[1]);
+
+  /* A child that fails before reading what the parent sent it (the network
+   * namespace) closes with a message unread: the kernel then flags the
+   * parent's end ECONNRESET, ahead of the child's queued error. */
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+    return 99;
+  OK(rr_msg_send(sv[1], RR_MSG_ERROR, 5, "mount failed", 12, -1, &err) == 0 &&
+         rr_msg_send(sv[0], RR_MSG_NETNS, 0, NULL, 0, -1, &err) == 0,
+     "the child's error, then a message it never reads");
+  close(sv[1]);
+  OK(rr_msg_recv(sv[0], &m, &err) == 0 && m.type == RR_MSG_ERROR &&
+         strcmp(m.data, "mount failed") == 0,
+     "the error is still read after the peer closed with data unread");
+  rr_msg_clear(&m);
+  OK(rr_msg_recv(sv[0], &m, &err) < 0 && err != NULL && err->errnum == EPIPE, "then EOF is EPIPE");
+  rr_error_clear(&err);
+  close(sv[0]);
   return tap_done();
 }

@@ -58,10 +58,13 @@ int rr_msg_recv(int sock, struct rr_msg *msg, struct rr_error **err)
   } ctl;
   struct msghdr mh = {
       .msg_iov = iov, .msg_iovlen = 2, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf)};
+  /* ECONNRESET: the peer closed with a message of ours unread (a child that
+   * failed before reading the network namespace). Reading the error clears
+   * it; what the peer sent before closing is still queued, then EOF. */
   ssize_t n;
   do
     n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-  while (n < 0 && errno == EINTR);
+  while (n < 0 && (errno == EINTR || errno == ECONNRESET));
   if (n < 0) {
     rr_msg_clear(msg);
     return rr_fail_errno(err, "sync socket: receive");
